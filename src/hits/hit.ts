@@ -1,0 +1,93 @@
+/**
+ * The Hit: one tracked event as the receiver captured it. Everything downstream
+ * (sessions, columns, warehouse rows) is computed from these fields, so the receiver
+ * keeps the request whole: headers, query parameters and the raw body.
+ */
+
+/** Query parameters in first-seen key order; every value of a repeated key is kept in request order. */
+export type QueryParams = Map<string, string[]>;
+
+/** Header name (Go canonical MIME form, e.g. `Sec-Ch-Ua`) → values in request order. */
+export type Headers = Map<string, string[]>;
+
+export interface ParsedRequest {
+  /** Client IP after trusted-proxy resolution and masking; not validated as an IP. */
+  ip: string;
+  /** Host header, lowercased, port kept. */
+  host: string;
+  /** Server-received time in milliseconds since the epoch, shared by every hit of a request. */
+  serverReceivedTime: number;
+  queryParams: QueryParams;
+  /** The whole raw request body, shared by every hit of the request. */
+  body: Uint8Array;
+  /** Decoded, normalised request path. */
+  path: string;
+  method: string;
+  headers: Headers;
+}
+
+export interface Hit {
+  /** Event id: unique per hit; the worker keys hits by it so re-delivery changes nothing. */
+  id: string;
+  /** Equal to clientId at receive time; rewritten when proto-sessions join clients. */
+  authoritativeClientId: string;
+  clientId: string;
+  eventName: string;
+  propertyId: string;
+  userId: string | null;
+  metadata: Record<string, string>;
+  request: ParsedRequest;
+}
+
+export const PROTOCOL_METADATA_KEY = 'protocol';
+
+/** First value of a parameter, or undefined when absent (the way every column reads params). */
+export function firstParam(params: QueryParams, key: string): string | undefined {
+  const values = params.get(key);
+  return values === undefined ? undefined : values[0];
+}
+
+export function firstHeader(headers: Headers, canonicalName: string): string | undefined {
+  const values = headers.get(canonicalName);
+  return values === undefined ? undefined : values[0];
+}
+
+/** Fixed part of the reference's hit size: the in-memory struct size it counts (5 strings, 3 pointers). */
+const HIT_FIXED_SIZE = 104;
+
+function byteLength(s: string): number {
+  // Fast path: pure ASCII strings are the common case.
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  return ascii ? s.length : Buffer.byteLength(s, 'utf8');
+}
+
+function multiMapSize(m: Map<string, string[]>): number {
+  let n = 0;
+  for (const [k, values] of m) {
+    n += byteLength(k);
+    for (const v of values) n += byteLength(v);
+  }
+  return n;
+}
+
+/**
+ * Size of a hit in bytes as the size limit counts it: the event name and the received time
+ * are not counted, the body is (so every hit of a multi-event request carries it).
+ */
+export function hitSize(hit: Hit): number {
+  const r = hit.request;
+  let n = HIT_FIXED_SIZE;
+  n += byteLength(hit.id) + byteLength(hit.authoritativeClientId) + byteLength(hit.clientId) + byteLength(hit.propertyId);
+  n += byteLength(r.ip) + byteLength(r.host) + byteLength(r.path) + byteLength(r.method) + r.body.byteLength;
+  if (hit.userId !== null) n += byteLength(hit.userId);
+  n += multiMapSize(r.queryParams);
+  n += multiMapSize(r.headers);
+  for (const k in hit.metadata) n += byteLength(k) + byteLength(hit.metadata[k] ?? '');
+  return n;
+}

@@ -1,0 +1,24 @@
+import type { Headers } from '../../src/hits/hit.js';
+
+const DEFAULT_ALLOW_HEADERS = 'Content-Type, X-Requested-With';
+
+/**
+ * CORS for the GA4-shaped hit endpoints: gtag sends with credentials, so a request that names
+ * its origin gets that origin echoed back with credentials allowed; others get `*`.
+ */
+export function corsHeaders(headers: Headers, preflight: boolean): Record<string, string> {
+  const origin = headers.get('Origin')?.[0];
+  const out: Record<string, string> = {};
+  if (origin !== undefined && origin !== '') {
+    out['Access-Control-Allow-Origin'] = origin;
+    out['Access-Control-Allow-Credentials'] = 'true';
+    out['Vary'] = 'Origin';
+  } else {
+    out['Access-Control-Allow-Origin'] = '*';
+  }
+  out['Access-Control-Allow-Methods'] = 'POST, GET, OPTIONS';
+  const requested = preflight ? headers.get('Access-Control-Request-Headers')?.[0] : undefined;
+  out['Access-Control-Allow-Headers'] = requested !== undefined && requested !== '' ? requested : DEFAULT_ALLOW_HEADERS;
+  out['Access-Control-Max-Age'] = '86400';
+  return out;
+}

@@ -1,0 +1,128 @@
+import type { Headers, Hit, QueryParams } from '../../src/hits/hit.js';
+import { firstParam } from '../../src/hits/hit.js';
+import { parseQueryString, QueryStringError } from '../../src/receiver/querystring.js';
+import { UnknownPropertyError } from '../../src/settings/property-registry.js';
+import type { ProtocolId } from '../../src/settings/types.js';
+import type { CustomEndpoint, HitEndpoint, ParseContext, Protocol, TrackingRequest } from '../protocol.js';
+import { ProtocolError } from '../protocol.js';
+import { corsHeaders } from './cors.js';
+
+export const GA4_COLLECT_PATH = '/g/collect';
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Splits the body into trimmed, non-empty lines: one event each. */
+export function bodyLines(body: Buffer): string[] {
+  let start = 0;
+  let end = body.length;
+  while (start < end && isSpace(body[start]!)) start++;
+  while (end > start && isSpace(body[end - 1]!)) end--;
+  if (start === end) return [];
+  let text: string;
+  try {
+    text = strictUtf8.decode(body.subarray(start, end));
+  } catch {
+    throw new ProtocolError('the request body is not valid UTF-8');
+  }
+  const lines: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line !== '') lines.push(line);
+  }
+  return lines;
+}
+
+/** URL params overlaid with one body line: a key the line names replaces every URL value of it. */
+export function mergeLine(url: QueryParams, line: QueryParams): QueryParams {
+  const merged: QueryParams = new Map();
+  for (const [k, v] of url) if (!line.has(k)) merged.set(k, v.slice());
+  for (const [k, v] of line) merged.set(k, v.slice());
+  return merged;
+}
+
+/**
+ * GA4 gtag / Measurement Protocol over HTTP: the URL carries shared parameters, each body line
+ * one event. The native protocol reuses this parser under its own id and endpoints.
+ */
+export class Ga4Protocol implements Protocol {
+  constructor(
+    readonly id: ProtocolId = 'ga4',
+    private readonly collectPath: string = GA4_COLLECT_PATH,
+  ) {}
+
+  hitEndpoints(): HitEndpoint[] {
+    return [{ path: this.collectPath, methods: ['GET', 'POST'] }];
+  }
+
+  customEndpoints(): CustomEndpoint[] {
+    return [
+      {
+        path: this.collectPath,
+        methods: ['OPTIONS'],
+        handle: (request) => ({ status: 204, headers: corsHeaders(request.headers, true), body: '' }),
+      },
+    ];
+  }
+
+  successHeaders(request: { headers: Headers }): Record<string, string> {
+    return corsHeaders(request.headers, false);
+  }
+
+  hits(request: TrackingRequest, context: ParseContext): Hit[] {
+    const lines = bodyLines(request.body);
+    if (lines.length === 0) return [this.hit(request, request.query, 0, context)];
+    const hits: Hit[] = [];
+    lines.forEach((raw, index) => {
+      let line: QueryParams;
+      try {
+        line = parseQueryString(raw);
+      } catch (err) {
+        if (err instanceof QueryStringError) throw new ProtocolError(`body line ${index + 1}: ${err.message}`);
+        throw err;
+      }
+      hits.push(this.hit(request, mergeLine(request.query, line), index, context));
+    });
+    return hits;
+  }
+
+  private hit(request: TrackingRequest, params: QueryParams, index: number, context: ParseContext): Hit {
+    const where = request.body.length > 0 ? ` (body line ${index + 1})` : '';
+    const cid = firstParam(params, 'cid');
+    if (cid === undefined || cid === '') throw new ProtocolError(`\`cid\` is a required query parameter for the ga4 protocol${where}`);
+    const tid = firstParam(params, 'tid');
+    if (tid === undefined || tid === '') throw new ProtocolError(`\`tid\` is a required query parameter for the ga4 protocol${where}`);
+    let propertyId: string;
+    try {
+      propertyId = context.properties.byMeasurement(tid).id;
+    } catch (err) {
+      if (err instanceof UnknownPropertyError) throw new ProtocolError(`\`tid\`: ${err.message}`);
+      throw err;
+    }
+    const uid = firstParam(params, 'uid');
+    const en = firstParam(params, 'en');
+    if (en === undefined || en === '') throw new ProtocolError(`\`en\` is a required query parameter for the ga4 protocol${where}`);
+    return {
+      id: context.ids.next(request.key, index),
+      authoritativeClientId: cid,
+      clientId: cid,
+      eventName: en,
+      propertyId,
+      userId: uid === undefined || uid === '' ? null : uid,
+      metadata: {},
+      request: {
+        ip: request.ip,
+        host: request.host,
+        serverReceivedTime: request.serverReceivedTime,
+        queryParams: params,
+        body: request.body,
+        path: request.path,
+        method: request.method,
+        headers: request.headers,
+      },
+    };
+  }
+}

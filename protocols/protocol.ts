@@ -1,0 +1,63 @@
+import type { Headers, Hit, QueryParams } from '../src/hits/hit.js';
+import type { HitIdSource } from '../src/hits/hit-ids.js';
+import type { PropertyRegistry } from '../src/settings/property-registry.js';
+import type { ProtocolId } from '../src/settings/types.js';
+
+/** A request as the receiver hands it to a protocol, whether it came over HTTP or from a replay. */
+export interface TrackingRequest {
+  method: string;
+  /** Decoded, normalised path. */
+  path: string;
+  /** URL query parameters, parsed with the lenient URL rules. */
+  query: QueryParams;
+  body: Buffer;
+  headers: Headers;
+  /** Client IP after trusted-proxy resolution (masking happens per hit, per property). */
+  ip: string;
+  host: string;
+  serverReceivedTime: number;
+  /** Identifies the request for derived hit ids (replay line); empty for live traffic. */
+  key: string;
+}
+
+/** What a protocol needs to turn a request into hits. */
+export interface ParseContext {
+  properties: PropertyRegistry;
+  ids: HitIdSource;
+}
+
+/**
+ * A request the protocol rejects as bad input. The message is safe to show the client and
+ * names the parameter at fault.
+ */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+}
+
+export interface Response {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
+/** An endpoint that answers by itself (CORS preflight, static files) instead of producing hits. */
+export interface CustomEndpoint {
+  path: string;
+  methods: readonly string[];
+  handle(request: { method: string; headers: Headers }): Response;
+}
+
+export interface HitEndpoint {
+  path: string;
+  methods: readonly string[];
+}
+
+export interface Protocol {
+  readonly id: ProtocolId;
+  hitEndpoints(): HitEndpoint[];
+  customEndpoints(): CustomEndpoint[];
+  /** Turns a request into hits (zero or more); throws `ProtocolError` on bad input. */
+  hits(request: TrackingRequest, context: ParseContext): Hit[];
+  /** Headers sent with a successful (204) answer, e.g. CORS. */
+  successHeaders(request: { headers: Headers }): Record<string, string>;
+}

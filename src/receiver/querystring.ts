@@ -1,0 +1,101 @@
+import type { QueryParams } from '../hits/hit.js';
+
+/**
+ * Query-string parsing with the rules trackers rely on: `&` is the only separator (`;` is an
+ * ordinary character), the first `=` splits key from value, `+` is a space, `%XY` is a byte,
+ * and an invalid or truncated `%` sequence is kept as written. Segments whose key and value
+ * are both empty (`&&`, a lone `=`) are dropped. Every value of a repeated key is kept.
+ *
+ * Decoded bytes must form valid UTF-8: a tracker encodes text with encodeURIComponent, so
+ * anything else is garbage and is reported with the parameter's name.
+ */
+export class QueryStringError extends Error {
+  override readonly name = 'QueryStringError';
+  constructor(readonly parameter: string, message: string) {
+    super(message);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+/** Decodes one key or value; `what` names it in errors. */
+export function decodeComponent(s: string, what: () => string): string {
+  let needs = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x25 || c === 0x2b) {
+      needs = true;
+      break;
+    }
+  }
+  if (!needs) return s;
+  if (s.indexOf('%') === -1) return s.replaceAll('+', ' ');
+  // Percent-escapes produce bytes, so work on the UTF-8 encoding of the raw text.
+  const src = Buffer.from(s, 'utf8');
+  const out = Buffer.allocUnsafe(src.length);
+  let n = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === 0x2b) {
+      out[n++] = 0x20;
+    } else if (c === 0x25 && i + 2 < src.length) {
+      const hi = hexValue(src[i + 1]!);
+      const lo = hexValue(src[i + 2]!);
+      if (hi >= 0 && lo >= 0) {
+        out[n++] = (hi << 4) | lo;
+        i += 2;
+      } else {
+        out[n++] = c;
+      }
+    } else {
+      out[n++] = c;
+    }
+  }
+  try {
+    return utf8.decode(out.subarray(0, n));
+  } catch {
+    throw new QueryStringError(what(), `${what()} is not valid UTF-8 after percent-decoding`);
+  }
+}
+
+function append(params: QueryParams, key: string, value: string): void {
+  const existing = params.get(key);
+  if (existing === undefined) params.set(key, [value]);
+  else existing.push(value);
+}
+
+/** Parses a raw query string (without the leading `?`) into `into` (or a new map). */
+export function parseQueryString(raw: string, into: QueryParams = new Map()): QueryParams {
+  let start = 0;
+  const len = raw.length;
+  while (start <= len) {
+    let end = raw.indexOf('&', start);
+    if (end === -1) end = len;
+    if (end > start) {
+      const eq = raw.indexOf('=', start);
+      let rawKey: string;
+      let rawValue: string;
+      if (eq === -1 || eq >= end) {
+        rawKey = raw.slice(start, end);
+        rawValue = '';
+      } else {
+        rawKey = raw.slice(start, eq);
+        rawValue = raw.slice(eq + 1, end);
+      }
+      if (rawKey.length > 0 || rawValue.length > 0) {
+        const key = decodeComponent(rawKey, () => `the name of query parameter #${into.size + 1}`);
+        const value = decodeComponent(rawValue, () => `query parameter \`${key}\``);
+        append(into, key, value);
+      }
+    }
+    start = end + 1;
+  }
+  return into;
+}

@@ -1,0 +1,210 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../monitoring/logger.js';
+import type { Response } from '../../protocols/protocol.js';
+import type { ClientIpResolver } from './client-ip.js';
+import { headersFromRaw } from './headers.js';
+import type { HitPipeline, Outcome } from './hit-pipeline.js';
+import { parseQueryString, QueryStringError } from './querystring.js';
+import type { Router } from './router.js';
+
+export interface ReceiverServerOptions {
+  host: string;
+  port: number;
+  router: Router;
+  pipeline: HitPipeline;
+  clientIp: ClientIpResolver;
+  /** Largest accepted body; larger requests get 413. */
+  maxBodyBytes: number;
+  /** Whole-request read timeout (408 when exceeded). */
+  readTimeoutMs?: number;
+  /** Resolves true while the queue accepts writes (`/readyz`). */
+  ready: () => Promise<boolean>;
+  logger: Logger;
+  /** Server-received time source; replaceable in tests. */
+  clock?: () => number;
+  /** Called after every hit-endpoint request (logging, metrics). */
+  onOutcome?: (outcome: Outcome) => void;
+}
+
+const TEXT = 'text/plain; charset=utf-8';
+
+function send(res: ServerResponse, r: Response, head = false): void {
+  const headers: Record<string, string | number> = { ...r.headers };
+  if (r.status !== 204 && r.status !== 304) headers['Content-Length'] = Buffer.byteLength(r.body);
+  res.writeHead(r.status, headers);
+  res.end(head || r.status === 204 ? undefined : r.body);
+}
+
+function plain(status: number, body: string, extra: Record<string, string> = {}): Response {
+  return { status, headers: { 'Content-Type': TEXT, ...extra }, body };
+}
+
+/** HTTP front of the receiver: routing, body limits and timeouts around the hit pipeline. */
+export class ReceiverServer {
+  private readonly server: Server;
+  private readonly clock: () => number;
+
+  constructor(private readonly opts: ReceiverServerOptions) {
+    this.clock = opts.clock ?? Date.now;
+    this.server = createServer({ requestTimeout: opts.readTimeoutMs ?? 5000, headersTimeout: opts.readTimeoutMs ?? 5000 }, (req, res) =>
+      this.onRequest(req, res),
+    );
+    this.server.keepAliveTimeout = 65_000;
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const text = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: ${TEXT}\r\nContent-Length: ${text.length}\r\nConnection: close\r\n\r\n${text}`);
+    });
+  }
+
+  async listen(): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port, this.opts.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return this.server.address() as AddressInfo;
+  }
+
+  /** Stops accepting connections and waits (at most `graceMs`) for requests in flight. */
+  async close(graceMs = 2000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.dispatch(req, res).catch((err: unknown) => {
+      this.opts.logger.error('request handling failed', { error: err });
+      if (!res.headersSent) send(res, plain(500, 'Internal Server Error'));
+      else res.destroy();
+    });
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = this.clock();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    const rawQuery = q === -1 ? '' : url.slice(q);
+    const method = req.method ?? 'GET';
+    const route = this.opts.router.route(method, rawPath, rawQuery);
+    switch (route.kind) {
+      case 'hits':
+        return this.hits(req, res, route.protocol, rawPath, rawQuery, url, receivedAt);
+      case 'custom': {
+        req.resume();
+        return send(res, route.endpoint.handle({ method, headers: headersFromRaw(req.rawHeaders) }));
+      }
+      case 'health':
+        req.resume();
+        return send(res, plain(200, 'OK'), method === 'HEAD');
+      case 'ready': {
+        req.resume();
+        const ok = await this.opts.ready().catch(() => false);
+        return send(res, ok ? plain(200, 'OK') : plain(503, 'Service Unavailable: the queue does not accept writes'), method === 'HEAD');
+      }
+      case 'auto-options':
+        req.resume();
+        return send(res, { status: 200, headers: { Allow: route.allow }, body: '' });
+      case 'method-not-allowed':
+        req.resume();
+        return send(res, plain(405, 'Method Not Allowed', { Allow: route.allow }));
+      case 'redirect':
+        req.resume();
+        return send(res, { status: method === 'GET' ? 301 : 308, headers: { Location: route.location }, body: '' });
+      case 'not-found':
+        req.resume();
+        return send(res, plain(404, 'Not Found'));
+    }
+  }
+
+  private async hits(
+    req: IncomingMessage,
+    res: ServerResponse,
+    protocol: import('../../protocols/protocol.js').Protocol,
+    path: string,
+    rawQuery: string,
+    url: string,
+    receivedAt: number,
+  ): Promise<void> {
+    const limit = this.opts.maxBodyBytes;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      res.setHeader('Connection', 'close');
+      send(res, plain(413, `Payload Too Large: the body exceeds ${limit} bytes`));
+      req.destroy();
+      return;
+    }
+    const body = await readBody(req, limit);
+    if (body === null) {
+      res.setHeader('Connection', 'close');
+      send(res, plain(413, `Payload Too Large: the body exceeds ${limit} bytes`));
+      return;
+    }
+    const headers = headersFromRaw(req.rawHeaders);
+    let query;
+    try {
+      query = parseQueryString(rawQuery.length > 0 ? rawQuery.slice(1) : '');
+    } catch (err) {
+      if (!(err instanceof QueryStringError)) throw err;
+      const outcome: Outcome = { ...plain(400, `Bad Request: ${err.message}`), hits: [], rejection: { reason: 'protocol', message: err.message } };
+      this.opts.onOutcome?.(outcome);
+      return send(res, outcome);
+    }
+    const peer = req.socket.remoteAddress ?? '';
+    const outcome = await this.opts.pipeline.handle(protocol, {
+      method: req.method ?? 'GET',
+      path,
+      url,
+      query,
+      body,
+      headers,
+      ip: this.opts.clientIp.resolve(peer, headers),
+      host: (req.headers.host ?? '').toLowerCase(),
+      serverReceivedTime: receivedAt,
+      key: '',
+    });
+    this.opts.onOutcome?.(outcome);
+    send(res, outcome);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Reads the body, or resolves null as soon as it grows past `limit`. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        resolve(null);
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.on('error', (err) => {
+      if (!done) {
+        done = true;
+        reject(err);
+      }
+    });
+  });
+}

@@ -1,0 +1,72 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseQueryString, QueryStringError } from '../../src/receiver/querystring.js';
+
+const entries = (raw: string): [string, string[]][] => [...parseQueryString(raw)];
+
+test('splits on & only; ; is an ordinary character', () => {
+  assert.equal(entries('a=1;b=2&c=3'), [['a', ['1;b=2']], ['c', ['3']]]);
+});
+
+test('first = splits key from value; a bare key has an empty value', () => {
+  assert.equal(entries('a=b=c&flag'), [['a', ['b=c']], ['flag', ['']]]);
+});
+
+test('+ is a space and %XY a byte, decoded as UTF-8', () => {
+  assert.equal(entries('dt=Food+Shop%20%C5%BC%C3%B3%C5%82w'), [['dt', ['Food Shop żółw']]]);
+});
+
+test('invalid or truncated escapes are kept literally', () => {
+  assert.equal(entries('a=100%&b=%zz&c=%4'), [['a', ['100%']], ['b', ['%zz']], ['c', ['%4']]]);
+});
+
+test('empty segments are dropped but =x keeps an empty key', () => {
+  assert.equal(entries('&&a=1&=&&=x&'), [['a', ['1']], ['', ['x']]]);
+});
+
+test('repeated keys keep every value in order', () => {
+  assert.equal(entries('k=1&j=0&k=2&k=3'), [['k', ['1', '2', '3']], ['j', ['0']]]);
+});
+
+test('already-encoded values are decoded exactly once', () => {
+  assert.equal(entries('dl=https%253A%252F%252Fexample.com'), [['dl', ['https%3A%2F%2Fexample.com']]]);
+});
+
+test('__proto__ and constructor are ordinary keys', () => {
+  const p = parseQueryString('__proto__=x&constructor=y');
+  assert.equal(p.get('__proto__'), ['x']);
+  assert.equal(p.get('constructor'), ['y']);
+  assert.equal(Object.getPrototypeOf({}), Object.prototype);
+});
+
+test('bytes that are not UTF-8 are rejected with the parameter name', () => {
+  try {
+    parseQueryString('cid=1&dt=%FF%FE');
+    assert.unreachable('should throw');
+  } catch (err) {
+    assert.instance(err, QueryStringError);
+    assert.match((err as Error).message, '`dt`');
+  }
+});
+
+test('raw non-ASCII text passes through', () => {
+  assert.equal(entries('q=café'), [['q', ['café']]]);
+});
+
+test('garbage never throws anything but QueryStringError', () => {
+  let seed = 42;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const alphabet = '%&=+;?#abcXYZ019\u00e9\u0000 ';
+  for (let i = 0; i < 2000; i++) {
+    let s = '';
+    const n = Math.floor(rnd() * 40);
+    for (let j = 0; j < n; j++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+    try {
+      parseQueryString(s);
+    } catch (err) {
+      assert.instance(err, QueryStringError);
+    }
+  }
+});
+
+test.run();

@@ -1,0 +1,205 @@
+/**
+ * Binary encoding of hits (CBOR via cbor-x), used for queue task bodies and for the receiver's
+ * file batching frames.
+ *
+ * The wire form is positional arrays only; no CBOR maps are ever written. That keeps the bytes
+ * a pure function of the hit (DESIGN decision 4): object key order, cbor-x record structures and
+ * map iteration never enter into it. Multi-maps are written as flat `[key, [values…], key, …]`
+ * arrays so their order and every repeated value survive; metadata, which has no meaningful
+ * order, is written with its keys sorted.
+ *
+ * Frame (single hit):   [FORMAT_VERSION, hitArray]
+ * Batch (many hits):    [FORMAT_VERSION, [hitArray, …]]
+ * hitArray (version 1): [id, authoritativeClientId, clientId, eventName, propertyId, userId|null,
+ *                        metadataFlat, ip, host, serverReceivedTime, queryParamsFlat, body,
+ *                        path, method, headersFlat]
+ *
+ * A new field means a new version number; the decoder rejects versions it does not know, so a
+ * worker never silently misreads a task written by a newer receiver.
+ */
+import { Decoder, Encoder } from 'cbor-x';
+import type { Hit, ParsedRequest } from './hit.js';
+
+export const HIT_FORMAT_VERSION = 1;
+
+/** Thrown when bytes are not a valid hit encoding; callers treat the input as poison, not retryable. */
+export class HitDecodeError extends Error {
+  override readonly name = 'HitDecodeError';
+}
+
+const encoder = new Encoder({
+  useRecords: false,
+  tagUint8Array: false,
+  pack: false,
+  bundleStrings: false,
+  structuredClone: false,
+  variableMapSize: false,
+  useFloat32: 0,
+});
+
+// Maps decode to Map (never to plain objects) so hostile keys in garbage input cannot touch
+// prototypes before validation rejects the shape.
+const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, structuredClone: false });
+
+const HIT_FIELD_COUNT = 15;
+
+type Flat = (string | string[])[];
+
+function flattenMulti(m: Map<string, string[]>): Flat {
+  const out: Flat = [];
+  for (const [k, values] of m) out.push(k, values);
+  return out;
+}
+
+function flattenMetadata(md: Record<string, string>): string[] {
+  const keys = Object.keys(md).sort();
+  const out: string[] = [];
+  for (const k of keys) out.push(k, md[k] as string);
+  return out;
+}
+
+function hitToWire(hit: Hit): unknown[] {
+  const r: ParsedRequest = hit.request;
+  return [
+    hit.id,
+    hit.authoritativeClientId,
+    hit.clientId,
+    hit.eventName,
+    hit.propertyId,
+    hit.userId,
+    flattenMetadata(hit.metadata),
+    r.ip,
+    r.host,
+    r.serverReceivedTime,
+    flattenMulti(r.queryParams),
+    r.body,
+    r.path,
+    r.method,
+    flattenMulti(r.headers),
+  ];
+}
+
+export function encodeHit(hit: Hit): Uint8Array {
+  return encoder.encode([HIT_FORMAT_VERSION, hitToWire(hit)]);
+}
+
+export function encodeHits(hits: readonly Hit[]): Uint8Array {
+  return encoder.encode([HIT_FORMAT_VERSION, hits.map(hitToWire)]);
+}
+
+// ---- decoding -------------------------------------------------------------------------------
+
+function fail(where: string, what: string): never {
+  throw new HitDecodeError(`invalid hit encoding: ${where}: ${what}`);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `array(${v.length})`;
+  if (v instanceof Uint8Array) return `bytes(${v.byteLength})`;
+  if (v instanceof Map) return 'map';
+  return typeof v;
+}
+
+function str(v: unknown, where: string): string {
+  if (typeof v !== 'string') fail(where, `expected a string, got ${describe(v)}`);
+  return v;
+}
+
+function arr(v: unknown, where: string): unknown[] {
+  if (!Array.isArray(v)) fail(where, `expected an array, got ${describe(v)}`);
+  return v;
+}
+
+function bytes(v: unknown, where: string): Uint8Array {
+  if (!(v instanceof Uint8Array)) fail(where, `expected a byte string, got ${describe(v)}`);
+  // Copy into a plain Uint8Array: the decoder hands out views into the whole input buffer,
+  // which would otherwise stay alive as long as any hit does.
+  return new Uint8Array(v);
+}
+
+function multiMap(v: unknown, where: string): Map<string, string[]> {
+  const flat = arr(v, where);
+  if (flat.length % 2 !== 0) fail(where, 'odd number of entries in a key/values list');
+  const out = new Map<string, string[]>();
+  for (let i = 0; i < flat.length; i += 2) {
+    const key = str(flat[i], `${where}[${i}]`);
+    if (out.has(key)) fail(where, `key ${JSON.stringify(key)} appears twice`);
+    const values = arr(flat[i + 1], `${where}[${i + 1}]`);
+    out.set(key, values.map((x, j) => str(x, `${where}[${i + 1}][${j}]`)));
+  }
+  return out;
+}
+
+function metadata(v: unknown, where: string): Record<string, string> {
+  const flat = arr(v, where);
+  if (flat.length % 2 !== 0) fail(where, 'odd number of entries in a key/value list');
+  const out: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) {
+    const key = str(flat[i], `${where}[${i}]`);
+    const value = str(flat[i + 1], `${where}[${i + 1}]`);
+    if (Object.prototype.hasOwnProperty.call(out, key)) fail(where, `key ${JSON.stringify(key)} appears twice`);
+    // defineProperty rather than assignment: `out['__proto__'] = v` would replace the prototype
+    // instead of storing a key, losing the entry and altering the object.
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function wireToHit(v: unknown, where: string): Hit {
+  const a = arr(v, where);
+  if (a.length !== HIT_FIELD_COUNT) fail(where, `expected ${HIT_FIELD_COUNT} fields, got ${a.length}`);
+  const userId = a[5];
+  if (userId !== null && typeof userId !== 'string') fail(`${where}.userId`, `expected a string or null, got ${describe(userId)}`);
+  const srt = a[9];
+  if (typeof srt !== 'number' || !Number.isFinite(srt)) fail(`${where}.serverReceivedTime`, `expected a finite number, got ${describe(srt)}`);
+  return {
+    id: str(a[0], `${where}.id`),
+    authoritativeClientId: str(a[1], `${where}.authoritativeClientId`),
+    clientId: str(a[2], `${where}.clientId`),
+    eventName: str(a[3], `${where}.eventName`),
+    propertyId: str(a[4], `${where}.propertyId`),
+    userId,
+    metadata: metadata(a[6], `${where}.metadata`),
+    request: {
+      ip: str(a[7], `${where}.ip`),
+      host: str(a[8], `${where}.host`),
+      serverReceivedTime: srt,
+      queryParams: multiMap(a[10], `${where}.queryParams`),
+      body: bytes(a[11], `${where}.body`),
+      path: str(a[12], `${where}.path`),
+      method: str(a[13], `${where}.method`),
+      headers: multiMap(a[14], `${where}.headers`),
+    },
+  };
+}
+
+function decodeEnvelope(input: Uint8Array): unknown {
+  if (!(input instanceof Uint8Array)) fail('input', `expected bytes, got ${describe(input)}`);
+  if (input.byteLength === 0) fail('input', 'empty');
+  let value: unknown;
+  try {
+    value = decoder.decode(input);
+  } catch (err) {
+    fail('CBOR', err instanceof Error ? err.message : String(err));
+  }
+  const env = arr(value, 'envelope');
+  if (env.length !== 2) fail('envelope', `expected [version, payload], got ${describe(value)}`);
+  if (env[0] !== HIT_FORMAT_VERSION) {
+    const got = typeof env[0] === 'number' ? String(env[0]) : describe(env[0]);
+    fail('envelope', `unsupported format version ${got} (this build reads version ${HIT_FORMAT_VERSION})`);
+  }
+  return env[1];
+}
+
+export function decodeHit(input: Uint8Array): Hit {
+  const payload = decodeEnvelope(input);
+  if (Array.isArray(payload) && Array.isArray(payload[0])) fail('hit', 'expected a single hit; this looks like a batch of hits');
+  return wireToHit(payload, 'hit');
+}
+
+export function decodeHits(input: Uint8Array): Hit[] {
+  const payload = arr(decodeEnvelope(input), 'hits');
+  if (payload.length > 0 && !Array.isArray(payload[0])) fail('hits', 'expected a list of hits; this looks like a single-hit frame');
+  return payload.map((h, i) => wireToHit(h, `hits[${i}]`));
+}

@@ -1,0 +1,225 @@
+import { mkdirSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { silentLogger, type Logger } from '../../monitoring/logger.js';
+import { deserializeTask } from '../message-format.js';
+import { DropTaskError, type Consumer, type Task, type TaskHandler } from '../task.js';
+import { isNotFound } from './fs-util.js';
+import { TASK_SUFFIX, TMP_SUFFIX, compareTaskNames } from './task-names.js';
+
+export const DEAD_LETTER_DIR = 'dead-letter';
+export const REASON_SUFFIX = '.reason';
+
+export interface FilesystemConsumerOptions {
+  logger?: Logger;
+  /** Sleep between listings of an empty directory. */
+  pollIntervalMs?: number;
+  /** First wait before retrying a task whose handler failed; doubles per failure up to the max. */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  retryFactor?: number;
+  /** A `.tmp` file older than this is reported once as abandoned (it is never read or removed). */
+  staleTmpMs?: number;
+}
+
+/** `.task` files in `dir`, in the order the consumer processes them. */
+export async function listTaskFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(TASK_SUFFIX))
+    .map((e) => e.name)
+    .sort(compareTaskNames);
+}
+
+/** Number of tasks waiting in a queue directory (0 when the directory does not exist). */
+export async function queueDepth(dir: string): Promise<number> {
+  try {
+    return (await listTaskFiles(dir)).length;
+  } catch (err) {
+    if (isNotFound(err)) return 0;
+    throw err;
+  }
+}
+
+type Outcome = 'done' | 'retry';
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Reads a queue directory in name order, one task at a time.
+ *
+ * Unlike the reference, bad tasks do not stop the worker: a task that does not deserialize, or
+ * that its handler rejects with `DropTaskError`, moves to `dead-letter/` next to a `.reason`
+ * file; any other handler error keeps the task in place and retries it with exponential
+ * back-off, holding back later tasks so the hit-time order is kept.
+ */
+export class FilesystemConsumer implements Consumer {
+  private readonly logger: Logger;
+  private readonly pollIntervalMs: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+  private readonly retryFactor: number;
+  private readonly staleTmpMs: number;
+  private readonly reportedTmp = new Set<string>();
+  private stopping = false;
+  private running: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private retryDelay = 0;
+
+  constructor(
+    readonly dir: string,
+    options: FilesystemConsumerOptions = {},
+  ) {
+    mkdirSync(dir, { recursive: true, mode: 0o750 });
+    this.logger = options.logger ?? silentLogger;
+    this.pollIntervalMs = options.pollIntervalMs ?? 10;
+    this.retryInitialMs = options.retryInitialMs ?? 100;
+    this.retryMaxMs = options.retryMaxMs ?? 30_000;
+    this.retryFactor = options.retryFactor ?? 2;
+    this.staleTmpMs = options.staleTmpMs ?? 60_000;
+  }
+
+  consume(handler: TaskHandler): Promise<void> {
+    if (this.running !== null) return Promise.reject(new Error('consumer is already running'));
+    this.running = this.loop(handler);
+    return this.running;
+  }
+
+  /**
+   * Ends `consume()` once the task in hand is finished, and resolves after that. Do not await
+   * it from inside the handler: the loop is waiting for the handler at that point.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  private async loop(handler: TaskHandler): Promise<void> {
+    while (!this.stopping) {
+      let names: string[];
+      try {
+        names = await this.list();
+      } catch (err) {
+        this.logger.error('cannot list queue directory', { dir: this.dir, error: message(err) });
+        await this.sleep(this.nextRetryDelay());
+        continue;
+      }
+      if (names.length === 0) {
+        await this.sleep(this.pollIntervalMs);
+        continue;
+      }
+      for (const name of names) {
+        if (this.stopping) break;
+        if ((await this.processOne(name, handler)) === 'retry') {
+          const delay = this.nextRetryDelay();
+          this.logger.warn('queue held back by a failing task; retrying', { file: name, retryInMs: delay });
+          await this.sleep(delay);
+          break; // list again: the failed task is still first, unless an earlier one appeared
+        }
+        this.retryDelay = 0;
+      }
+    }
+  }
+
+  private nextRetryDelay(): number {
+    this.retryDelay = this.retryDelay === 0 ? this.retryInitialMs : Math.min(this.retryDelay * this.retryFactor, this.retryMaxMs);
+    return this.retryDelay;
+  }
+
+  private async list(): Promise<string[]> {
+    const entries = await readdir(this.dir, { withFileTypes: true });
+    const tasks: string[] = [];
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      if (e.name.endsWith(TASK_SUFFIX)) tasks.push(e.name);
+      else if (e.name.endsWith(TMP_SUFFIX) && !this.reportedTmp.has(e.name)) await this.checkTmp(e.name);
+    }
+    return tasks.sort(compareTaskNames);
+  }
+
+  private async checkTmp(name: string): Promise<void> {
+    try {
+      const st = await stat(join(this.dir, name));
+      if (Date.now() - st.mtimeMs > this.staleTmpMs) {
+        this.reportedTmp.add(name);
+        this.logger.warn('abandoned partial task file left in the queue directory; it is never read', { file: name });
+      }
+    } catch {
+      // Gone already: a publisher renamed it in the meantime.
+    }
+  }
+
+  private async processOne(name: string, handler: TaskHandler): Promise<Outcome> {
+    const path = join(this.dir, name);
+    let data: Buffer;
+    try {
+      data = await readFile(path);
+    } catch (err) {
+      if (isNotFound(err)) return 'done';
+      this.logger.error('cannot read task file', { file: name, error: message(err) });
+      return 'retry';
+    }
+    if (data.byteLength === 0) {
+      this.logger.warn('removing empty task file (incomplete write)', { file: name });
+      return this.remove(name);
+    }
+    let task: Task;
+    try {
+      task = deserializeTask(data);
+    } catch (err) {
+      return this.deadLetter(name, `cannot deserialize task: ${message(err)}`);
+    }
+    try {
+      await handler(task);
+    } catch (err) {
+      if (err instanceof DropTaskError) return this.deadLetter(name, `handler dropped task: ${message(err)}`);
+      this.logger.warn('task failed; it stays queued', { file: name, error: message(err) });
+      return 'retry';
+    }
+    return this.remove(name);
+  }
+
+  private async remove(name: string): Promise<Outcome> {
+    try {
+      await unlink(join(this.dir, name));
+      return 'done';
+    } catch (err) {
+      if (isNotFound(err)) return 'done';
+      // The task will be handed out again; handlers are idempotent by hit id.
+      this.logger.error('cannot delete processed task file', { file: name, error: message(err) });
+      return 'retry';
+    }
+  }
+
+  private async deadLetter(name: string, reason: string): Promise<Outcome> {
+    const dlDir = join(this.dir, DEAD_LETTER_DIR);
+    try {
+      await mkdir(dlDir, { recursive: true, mode: 0o750 });
+      // Reason first: if we crash in between, the task is simply dead-lettered again.
+      await writeFile(join(dlDir, name + REASON_SUFFIX), `${new Date().toISOString()} ${reason}\n`, { mode: 0o600 });
+      await rename(join(this.dir, name), join(dlDir, name));
+    } catch (err) {
+      if (isNotFound(err)) return 'done';
+      this.logger.error('cannot move task to dead letters', { file: name, reason, error: message(err) });
+      return 'retry';
+    }
+    this.logger.error('task moved to dead letters', { file: name, reason, dir: dlDir });
+    return 'done';
+  }
+}

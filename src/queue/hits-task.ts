@@ -1,0 +1,121 @@
+/**
+ * The `process-hits` task: how a batch of hits, or a ping that moves the worker's clock on while
+ * traffic is idle, travels through the queue.
+ */
+import { randomUUID } from 'node:crypto';
+import * as pako from 'pako';
+import { decodeHits, encodeHits } from '../hits/hit-codec.js';
+import type { Hit } from '../hits/hit.js';
+import {
+  DropTaskError,
+  PING_HEADER,
+  PING_TIMESTAMP_HEADER,
+  PROCESS_HITS_TASK,
+  TASK_ID_HEADER,
+  type Publisher,
+  type Task,
+} from './task.js';
+
+export function createHitsTask(hits: readonly Hit[], taskId: string = randomUUID()): Task {
+  return {
+    type: PROCESS_HITS_TASK,
+    headers: { [TASK_ID_HEADER]: taskId },
+    body: pako.deflate(encodeHits(hits)),
+  };
+}
+
+export function createPingTask(now: Date = new Date(), taskId: string = randomUUID()): Task {
+  return {
+    type: PROCESS_HITS_TASK,
+    headers: { [TASK_ID_HEADER]: taskId, [PING_HEADER]: 'true', [PING_TIMESTAMP_HEADER]: formatRfc3339Seconds(now) },
+    body: pako.deflate(encodeHits([])),
+  };
+}
+
+/** Where a batch of hits goes when the batching storage flushes: one task per call. */
+export type HitsSink = (hits: Hit[]) => Promise<void>;
+
+export function hitsTaskSink(publisher: Publisher): HitsSink {
+  return (hits) => publisher.publish(createHitsTask(hits));
+}
+
+/** A ping needs both the flag and a readable timestamp; anything else is an ordinary batch. */
+export function isPing(task: Task): boolean {
+  return pingTime(task) !== undefined;
+}
+
+/** The ping's timestamp in ms since the epoch, or undefined when the task is not a ping. */
+export function pingTime(task: Task): number | undefined {
+  if (task.headers[PING_HEADER] !== 'true') return undefined;
+  const ts = task.headers[PING_TIMESTAMP_HEADER];
+  return ts === undefined ? undefined : parseRfc3339(ts);
+}
+
+/**
+ * The hits of a `process-hits` task. A body that does not inflate or decode can never succeed,
+ * so it is reported as a `DropTaskError` (the consumer dead-letters it) rather than retried.
+ */
+export function decodeHitsTask(task: Task): Hit[] {
+  if (task.type !== PROCESS_HITS_TASK) throw new DropTaskError(`not a ${PROCESS_HITS_TASK} task: ${JSON.stringify(task.type)}`);
+  let raw: Uint8Array;
+  try {
+    raw = pako.inflate(task.body);
+  } catch (err) {
+    throw new DropTaskError(`task body does not inflate: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  try {
+    return decodeHits(raw);
+  } catch (err) {
+    throw new DropTaskError(err instanceof Error ? err.message : String(err), { cause: err });
+  }
+}
+
+// ---- RFC 3339 -------------------------------------------------------------------------------
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** Local time with its offset, whole seconds, `Z` when the offset is zero (as Go's time.RFC3339). */
+export function formatRfc3339Seconds(d: Date): string {
+  const offsetMin = -d.getTimezoneOffset();
+  const zone = offsetMin === 0 ? 'Z' : `${offsetMin > 0 ? '+' : '-'}${pad2(Math.floor(Math.abs(offsetMin) / 60))}:${pad2(Math.abs(offsetMin) % 60)}`;
+  return (
+    `${String(d.getFullYear()).padStart(4, '0')}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}` +
+    `T${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}${zone}`
+  );
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * Parses an RFC 3339 timestamp the way Go's time.Parse(time.RFC3339) accepts it (upper-case
+ * `T` and `Z`, optional fraction, ranges checked); returns ms since the epoch or undefined.
+ */
+export function parseRfc3339(s: string): number | undefined {
+  const m = RFC3339.exec(s);
+  if (m === null) return undefined;
+  const [, ys, mos, ds, hs, mis, ss, frac, zone] = m;
+  const year = Number(ys);
+  const month = Number(mos);
+  const day = Number(ds);
+  const hour = Number(hs);
+  const minute = Number(mis);
+  const second = Number(ss);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMin = 0;
+  if (zone !== undefined && zone !== 'Z') {
+    const oh = Number(zone.slice(1, 3));
+    const om = Number(zone.slice(4, 6));
+    if (oh > 23 || om > 59) return undefined;
+    offsetMin = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const ms = frac === undefined ? 0 : Math.floor(Number(frac.padEnd(3, '0').slice(0, 3)));
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day);
+  utc.setUTCHours(hour, minute, second, ms);
+  return utc.getTime() - offsetMin * 60_000;
+}

@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { Encoder } from 'cbor-x';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { HitDecodeError, HIT_FORMAT_VERSION, decodeHit, decodeHits, encodeHit, encodeHits } from '../../src/hits/hit-codec.js';
+import type { Hit } from '../../src/hits/hit.js';
+import { makeHit } from '../queue/helpers.js';
+
+const plainCbor = new Encoder({ useRecords: false, tagUint8Array: false });
+
+function assertSameHit(actual: Hit, expected: Hit): void {
+  assert.equal(actual, expected);
+  assert.ok(Object.getPrototypeOf(actual.metadata) === Object.prototype, 'metadata keeps the plain object prototype');
+}
+
+test('a hit round-trips, unicode included', () => {
+  const hit = makeHit({
+    eventName: 'ścieżka_✓',
+    userId: 'użytkownik-😀',
+    metadata: { protocol: 'ga4', note: '日本語' },
+  });
+  hit.request.queryParams = new Map([
+    ['dl', ['https://example.com/ß?x=☃']],
+    ['ep.名前', ['値']],
+  ]);
+  hit.request.body = new TextEncoder().encode('en=page_view\nen=scroll 🚀');
+  assertSameHit(decodeHit(encodeHit(hit)), hit);
+});
+
+test('an empty body, empty maps and a null user id round-trip', () => {
+  const hit = makeHit({ userId: null, metadata: {} });
+  hit.request.queryParams = new Map();
+  hit.request.headers = new Map();
+  hit.request.body = new Uint8Array(0);
+  const back = decodeHit(encodeHit(hit));
+  assertSameHit(back, hit);
+  assert.is(back.request.body.byteLength, 0);
+});
+
+test('repeated values, key order and empty value lists survive', () => {
+  const hit = makeHit();
+  hit.request.queryParams = new Map([
+    ['z', ['1', '2', '1']],
+    ['a', []],
+    ['m', ['', 'x']],
+  ]);
+  hit.request.headers = new Map([
+    ['X-Forwarded-For', ['1.1.1.1', '2.2.2.2']],
+    ['Accept', ['*/*']],
+  ]);
+  const back = decodeHit(encodeHit(hit));
+  assert.equal([...back.request.queryParams.entries()], [
+    ['z', ['1', '2', '1']],
+    ['a', []],
+    ['m', ['', 'x']],
+  ]);
+  assert.equal([...back.request.headers.keys()], ['X-Forwarded-For', 'Accept']);
+});
+
+test('__proto__ and constructor keys are stored as data, not as prototypes', () => {
+  const metadata: Record<string, string> = {};
+  Object.defineProperty(metadata, '__proto__', { value: 'polluted?', enumerable: true, writable: true, configurable: true });
+  metadata['constructor'] = 'c';
+  metadata['toString'] = 't';
+  const hit = makeHit({ metadata });
+  hit.request.queryParams = new Map([
+    ['__proto__', ['x']],
+    ['constructor', ['y']],
+  ]);
+  hit.request.headers = new Map([['__proto__', ['h']]]);
+  const back = decodeHit(encodeHit(hit));
+  assert.ok(Object.getPrototypeOf(back.metadata) === Object.prototype);
+  assert.ok(Object.prototype.hasOwnProperty.call(back.metadata, '__proto__'));
+  assert.is(Object.getOwnPropertyDescriptor(back.metadata, '__proto__')?.value, 'polluted?');
+  assert.is(back.metadata['constructor'], 'c');
+  assert.is(back.metadata['toString'], 't');
+  assert.equal(Object.keys(back.metadata).sort(), ['__proto__', 'constructor', 'toString']);
+  assert.equal(back.request.queryParams.get('__proto__'), ['x']);
+  assert.equal(back.request.queryParams.get('constructor'), ['y']);
+  assert.equal(back.request.headers.get('__proto__'), ['h']);
+  assert.is(({} as Record<string, unknown>)['polluted'], undefined);
+});
+
+test('encoding is deterministic: same hit, same bytes; metadata order does not matter', () => {
+  const a = makeHit({ metadata: { b: '2', a: '1' } }, 7);
+  const b = makeHit({ metadata: { a: '1', b: '2' } }, 7);
+  assert.equal(Buffer.from(encodeHit(a)), Buffer.from(encodeHit(a)));
+  assert.equal(Buffer.from(encodeHit(a)), Buffer.from(encodeHit(b)));
+  assert.equal(Buffer.from(encodeHits([a, b])), Buffer.from(encodeHits([b, a])));
+});
+
+test('batches round-trip, empty batches too', () => {
+  const hits = [makeHit(), makeHit({ userId: 'u1' }), makeHit()];
+  hits[1]!.request.body = new Uint8Array([0, 255, 1, 2]);
+  assert.equal(decodeHits(encodeHits(hits)), hits);
+  assert.equal(decodeHits(encodeHits([])), []);
+});
+
+test('decoded bodies are plain, independent Uint8Arrays', () => {
+  const hit = makeHit();
+  hit.request.body = new Uint8Array([1, 2, 3]);
+  const bytes = encodeHit(hit);
+  const back = decodeHit(bytes);
+  assert.is(back.request.body.constructor, Uint8Array);
+  bytes.fill(0);
+  assert.equal([...back.request.body], [1, 2, 3]);
+});
+
+test('random bytes give a HitDecodeError', () => {
+  for (let i = 0; i < 2000; i++) {
+    const junk = randomBytes(1 + (i % 64));
+    assert.throws(() => decodeHits(junk), (e: unknown) => e instanceof HitDecodeError && /invalid hit encoding/.test(e.message));
+    assert.throws(() => decodeHit(junk), (e: unknown) => e instanceof HitDecodeError);
+  }
+});
+
+test('every truncation of a valid encoding gives a HitDecodeError', () => {
+  const bytes = encodeHits([makeHit(), makeHit({ userId: 'x' })]);
+  for (let n = 0; n < bytes.byteLength; n++) {
+    assert.throws(() => decodeHits(bytes.subarray(0, n)), (e: unknown) => e instanceof HitDecodeError, `prefix of ${n} bytes`);
+  }
+});
+
+test('a wrong version, a wrong frame kind or a wrong shape is named in the error', () => {
+  const wire = plainCbor.encode([HIT_FORMAT_VERSION + 1, []]);
+  assert.throws(() => decodeHits(wire), /unsupported format version 2/);
+  assert.throws(() => decodeHits(encodeHit(makeHit())), /single-hit frame/);
+  assert.throws(() => decodeHit(encodeHits([makeHit()])), /looks like a batch/);
+  assert.throws(() => decodeHits(plainCbor.encode({ hits: [] })), /envelope: expected an array, got map/);
+  assert.throws(() => decodeHits(new Uint8Array(0)), /input: empty/);
+  // A hit whose query params are an odd-length list.
+  const good = encodeHit(makeHit());
+  const parsed = (new Encoder({ useRecords: false, mapsAsObjects: false }).decode(good) as unknown[])[1] as unknown[];
+  parsed[10] = ['only-a-key'];
+  assert.throws(() => decodeHit(plainCbor.encode([HIT_FORMAT_VERSION, parsed])), /queryParams: odd number/);
+  parsed[10] = ['k', ['1'], 'k', ['2']];
+  assert.throws(() => decodeHit(plainCbor.encode([HIT_FORMAT_VERSION, parsed])), /appears twice/);
+  parsed[10] = [];
+  parsed[9] = 'yesterday';
+  assert.throws(() => decodeHit(plainCbor.encode([HIT_FORMAT_VERSION, parsed])), /serverReceivedTime: expected a finite number, got string/);
+});
+
+test('hit-time precision: fractional and large millisecond values survive', () => {
+  const hit = makeHit();
+  hit.request.serverReceivedTime = 1_700_000_000_123.456;
+  assert.is(decodeHit(encodeHit(hit)).request.serverReceivedTime, 1_700_000_000_123.456);
+});
+
+test.run();

@@ -173,13 +173,6 @@ export function loadSettings(opts: LoadSettingsOptions): { settings: Settings } 
   const get = (key: string): unknown => r.values.get(keySpec(key).key);
 
   checkTrustedProxies(get('server.trusted_proxies') as string[], r.origins.get('server.trusted_proxies'), issues);
-  for (const path of get('matomo.tracking_endpoints') as string[]) {
-    // Routes are matched on the request path, which always starts with a slash.
-    if (!path.startsWith('/')) {
-      const origin = r.origins.get('matomo.tracking_endpoints');
-      issues.push(`matomo.tracking_endpoints: ${show(path)} must start with /${origin ? ` (from ${origin})` : ''}`);
-    }
-  }
 
   for (const spec of KEYS) {
     if (!spec.used && r.sources.get(spec.key) !== 'default') warnings.push(unusedKeyWarning(spec));
@@ -239,7 +232,7 @@ export function loadSettings(opts: LoadSettingsOptions): { settings: Settings } 
       spoolWriteChanBuffer: get('storage.spool_write_chan_buffer') as number,
     },
     queue: { backend: get('queue.backend') as QueueBackend },
-    matomo: { trackingEndpoints: get('matomo.tracking_endpoints') as string[] },
+    matomo: { trackingEndpoints: normaliseTrackingEndpoints(get('matomo.tracking_endpoints') as string[]) },
     warehouse: {
       driver: get('warehouse.driver') as string,
       table: get('warehouse.table') as string,
@@ -249,4 +242,19 @@ export function loadSettings(opts: LoadSettingsOptions): { settings: Settings } 
     warnings,
   };
   return { settings };
+}
+
+/**
+ * Extra Matomo paths as the reference normalises them: trimmed, empties dropped, a leading
+ * slash added, duplicates removed in first-seen order, `/matomo.php` always first.
+ */
+export function normaliseTrackingEndpoints(paths: readonly string[]): string[] {
+  const out = ['/matomo.php'];
+  for (const raw of paths) {
+    const p = raw.trim();
+    if (p === '') continue;
+    const path = p.startsWith('/') ? p : `/${p}`;
+    if (!out.includes(path)) out.push(path);
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 /** What each configuration source hands the resolver, and the environment source itself. */
 import { KEYS, type KeySpec } from './keys.js';
+import { toBool } from './values.js';
 
 export type SourceKind = 'file' | 'env' | 'flag';
 
@@ -29,6 +30,9 @@ export function readEnv(env: Record<string, string | undefined>): RawValues {
     const text = env[spec.env];
     if (text === undefined) continue;
     if (text.trim() === '' && !acceptsEmptyText(spec)) continue;
+    // DEBUG is also the switch of the popular `debug` package (DEBUG=express:*); only a
+    // boolean value is meant for Cairn.
+    if ((spec.env === 'DEBUG' || spec.env === 'TRACE') && !toBool(text).ok) continue;
     out.set(spec.key, { value: text, kind: 'env', origin: spec.env });
   }
   return out;

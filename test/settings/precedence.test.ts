@@ -61,7 +61,7 @@ test('list values: YAML lists, comma-separated env and flags, repeated flags', (
   assert.equal(load({ env: { SERVER_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1' } }).server.trustedProxies, ['10.0.0.0/8', '192.168.1.1']);
   assert.equal(
     load({ args: ['--matomo-tracking-endpoints', '/piwik.php,/a.php', '--matomo-tracking-endpoints=/b.php'] }).matomo.trackingEndpoints,
-    ['/piwik.php', '/a.php', '/b.php'],
+    ['/matomo.php', '/piwik.php', '/a.php', '/b.php'],
   );
   assert.equal(load({ env: { FILTERS_FIELDS: 'ip_address,user_agent' }, yaml: 'filters:\n  fields: [hostname]\n' }).properties[0]?.filters.fields, [
     'ip_address',

@@ -57,8 +57,17 @@ test('warehouse.table must not be empty', () => {
   findIssue(issues({ env: { WAREHOUSE_TABLE: '  ' } }), 'warehouse.table', 'WAREHOUSE_TABLE');
 });
 
-test('matomo tracking endpoints must be paths', () => {
-  findIssue(issues({ env: { MATOMO_TRACKING_ENDPOINTS: '/piwik.php,piwik2.php' } }), 'matomo.tracking_endpoints', '"piwik2.php"');
+test('matomo tracking endpoints are normalised: trimmed, slash added, deduplicated, /matomo.php first', () => {
+  const dir = tempDir();
+  const { settings } = loadSettings({ args: [], env: { MATOMO_TRACKING_ENDPOINTS: 'piwik.php,/track, ,/matomo.php,track' }, cwd: dir });
+  assert.equal(settings.matomo.trackingEndpoints, ['/matomo.php', '/piwik.php', '/track']);
+});
+
+test('a DEBUG variable meant for the debug package is not an error', () => {
+  const dir = tempDir();
+  const { settings } = loadSettings({ args: [], env: { DEBUG: 'express:*' }, cwd: dir });
+  assert.is(settings.debug, false);
+  assert.is(loadSettings({ args: [], env: { DEBUG: 'true' }, cwd: dir }).settings.debug, true);
 });
 
 test('type mismatches in the file', () => {

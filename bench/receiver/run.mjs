@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// Requests per second of `cairn receiver` on GA4 GET hits, next to an empty node:http server,
+// measured in the same run with the same load. Prints a Markdown table for bench/README.md.
+//
+//   node bench/receiver/run.mjs [--duration 10] [--connections 50] [--pipelining 1]
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? dflt : Number(process.argv[i + 1]);
+};
+const duration = arg('duration', 10);
+const connections = arg('connections', 50);
+const pipelining = arg('pipelining', 1);
+
+// A fixed input: the page_view a gtag.js 2025 snippet sends, as a GET.
+const PATH =
+  '/g/collect?v=2&tid=G-BENCH00001&gtm=45je5580h2v9219555710za200&_p=1758117262938&gcs=G111&gcd=13l3l3l3l1l1' +
+  '&npa=0&dma=0&cid=1369988567.1756151735&ul=en-us&sr=1920x1080&uaa=x86&uab=64&uafvl=Chromium%3B140.0.7339.127' +
+  '&_s=1&sid=1758117187&sct=4&seg=1&dl=https%3A%2F%2Fshop.example%2Fproducts%2Fmug&dr=https%3A%2F%2Fwww.google.com%2F' +
+  '&dt=Mug%20%E2%80%93%20Shop&en=page_view&_et=1201&tfd=6137';
+const HEADERS = {
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36',
+  'accept-language': 'en-US,en;q=0.9',
+  origin: 'https://shop.example',
+};
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      await r.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+function load(port) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url: `http://127.0.0.1:${port}${PATH}`, method: 'GET', headers: HEADERS, connections, pipelining, duration },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+async function measure(name, command, args, env = {}) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...args(port)], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    await waitForPort(port);
+    await load(port).catch(() => undefined); // warm-up: JIT and connection setup
+    const r = await load(port);
+    const non2xx = r.non2xx + r.errors;
+    return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, bad: non2xx };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
+try {
+  const config = join(work, 'config.yaml');
+  writeFileSync(config, `storage:\n  queue_directory: ${join(work, 'queue')}\n`);
+  const empty = await measure('empty node:http', 'node', (port) => [join(here, 'empty-server.mjs'), String(port)]);
+  const cairn = await measure('cairn receiver', 'node', (port) => [
+    join(root, 'bin', 'cairn.js'),
+    'receiver',
+    '--config',
+    config,
+    '--server-host',
+    '127.0.0.1',
+    '--server-port',
+    String(port),
+  ]);
+  const ratio = cairn.rps / empty.rps;
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`\nGA4 GET page_view, ${connections} connections, pipelining ${pipelining}, ${duration} s after a ${duration} s warm-up; ${cpus().length} × ${cpu}, Node ${process.version}\n`);
+  console.log('| server | requests/s | p50 ms | p99 ms | requests | non-2xx or errors |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of [empty, cairn]) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.bad} |`);
+  console.log(`\nratio cairn / empty = ${ratio.toFixed(2)} (budget ≥ 0.6)`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

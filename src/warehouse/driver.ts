@@ -1,0 +1,23 @@
+import type { Field, Schema } from 'apache-arrow';
+
+/** One row: column name → value in the representation of columns.md §1.7. */
+export type Row = Record<string, unknown>;
+
+/**
+ * A warehouse as Cairn writes to it. Drivers convert Arrow types to their own and never retry
+ * inside; retrying is the caller's (spool) business.
+ */
+export interface Driver {
+  /** Creates a table; rejects with `TableAlreadyExistsError` when it exists. */
+  createTable(table: string, schema: Schema): Promise<void>;
+  /** Adds one column; rejects with `ColumnAlreadyExistsError` when present. */
+  addColumn(table: string, field: Field): Promise<void>;
+  /**
+   * The schema's fields that the table lacks, in schema order. Rejects with
+   * `TableNotFoundError`, or `TypeIncompatibleError` when an existing column has another type.
+   */
+  missingColumns(table: string, schema: Schema): Promise<Field[]>;
+  /** Inserts rows (an empty batch does nothing). `batchId` lets drivers make retries idempotent. */
+  write(table: string, schema: Schema, rows: Row[], options?: { batchId?: string; signal?: AbortSignal }): Promise<void>;
+  close(): Promise<void>;
+}

@@ -10,6 +10,8 @@ export interface TrackingRequest {
   path: string;
   /** URL query parameters, parsed with the lenient URL rules. */
   query: QueryParams;
+  /** The URL query as received, without the `?`. */
+  rawQuery: string;
   body: Buffer;
   headers: Headers;
   /** Client IP after trusted-proxy resolution (masking happens per hit, per property). */

@@ -1,6 +1,6 @@
 import type { Headers, Hit, QueryParams } from '../../src/hits/hit.js';
 import { firstParam } from '../../src/hits/hit.js';
-import { parseQueryString, QueryStringError } from '../../src/receiver/querystring.js';
+import { mergeParams, parseQueryString, QueryStringError } from '../../src/receiver/querystring.js';
 import { UnknownPropertyError } from '../../src/settings/property-registry.js';
 import type { ProtocolId } from '../../src/settings/types.js';
 import type { CustomEndpoint, HitEndpoint, ParseContext, Protocol, TrackingRequest } from '../protocol.js';
@@ -38,10 +38,7 @@ export function bodyLines(body: Buffer): string[] {
 
 /** URL params overlaid with one body line: a key the line names replaces every URL value of it. */
 export function mergeLine(url: QueryParams, line: QueryParams): QueryParams {
-  const merged: QueryParams = new Map();
-  for (const [k, v] of url) if (!line.has(k)) merged.set(k, v.slice());
-  for (const [k, v] of line) merged.set(k, v.slice());
-  return merged;
+  return mergeParams([url, line]);
 }
 
 /**
@@ -74,7 +71,7 @@ export class Ga4Protocol implements Protocol {
 
   hits(request: TrackingRequest, context: ParseContext): Hit[] {
     const lines = bodyLines(request.body);
-    if (lines.length === 0) return [this.hit(request, request.query, 0, context)];
+    if (lines.length === 0) return [this.hit(request, request.query, [request.rawQuery], 0, context)];
     const hits: Hit[] = [];
     lines.forEach((raw, index) => {
       let line: QueryParams;
@@ -84,12 +81,12 @@ export class Ga4Protocol implements Protocol {
         if (err instanceof QueryStringError) throw new ProtocolError(`body line ${index + 1}: ${err.message}`);
         throw err;
       }
-      hits.push(this.hit(request, mergeLine(request.query, line), index, context));
+      hits.push(this.hit(request, mergeLine(request.query, line), [request.rawQuery, raw], index, context));
     });
     return hits;
   }
 
-  private hit(request: TrackingRequest, params: QueryParams, index: number, context: ParseContext): Hit {
+  private hit(request: TrackingRequest, params: QueryParams, layers: string[], index: number, context: ParseContext): Hit {
     const where = request.body.length > 0 ? ` (body line ${index + 1})` : '';
     const cid = firstParam(params, 'cid');
     if (cid === undefined || cid === '') throw new ProtocolError(`\`cid\` is a required query parameter for the ga4 protocol${where}`);
@@ -118,6 +115,7 @@ export class Ga4Protocol implements Protocol {
         host: request.host,
         serverReceivedTime: request.serverReceivedTime,
         queryParams: params,
+        paramLayers: layers,
         body: request.body,
         path: request.path,
         method: request.method,

@@ -10,17 +10,23 @@
  *
  * Frame (single hit):   [FORMAT_VERSION, hitArray]
  * Batch (many hits):    [FORMAT_VERSION, [hitArray, …]]
- * hitArray (version 1): [id, authoritativeClientId, clientId, eventName, propertyId, userId|null,
+ * hitArray (version 2): [id, authoritativeClientId, clientId, eventName, propertyId, userId|null,
  *                        metadataFlat, ip, host, serverReceivedTime, queryParamsFlat, body,
- *                        path, method, headersFlat]
+ *                        path, method, headersFlat, paramLayers|null]
+ *
+ * When the hit knows the raw query strings its parameters came from (`paramLayers`), those few
+ * strings are written instead of every parameter (queryParamsFlat is then empty) and decoding
+ * parses them again: encoding dozens of short strings per hit is what the receiver's flush
+ * would otherwise spend most of its time on.
  *
  * A new field means a new version number; the decoder rejects versions it does not know, so a
  * worker never silently misreads a task written by a newer receiver.
  */
 import { Decoder, Encoder } from 'cbor-x';
 import type { Hit, ParsedRequest } from './hit.js';
+import { mergeParams, parseQueryString } from '../receiver/querystring.js';
 
-export const HIT_FORMAT_VERSION = 1;
+export const HIT_FORMAT_VERSION = 2;
 
 /** Thrown when bytes are not a valid hit encoding; callers treat the input as poison, not retryable. */
 export class HitDecodeError extends Error {
@@ -41,7 +47,7 @@ const encoder = new Encoder({
 // prototypes before validation rejects the shape.
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, structuredClone: false });
 
-const HIT_FIELD_COUNT = 15;
+const HIT_FIELD_COUNT = 16;
 
 type Flat = (string | string[])[];
 
@@ -58,6 +64,8 @@ function flattenMetadata(md: Record<string, string>): string[] {
   return out;
 }
 
+const EMPTY: never[] = [];
+
 function hitToWire(hit: Hit): unknown[] {
   const r: ParsedRequest = hit.request;
   return [
@@ -71,11 +79,12 @@ function hitToWire(hit: Hit): unknown[] {
     r.ip,
     r.host,
     r.serverReceivedTime,
-    flattenMulti(r.queryParams),
+    r.paramLayers === undefined ? flattenMulti(r.queryParams) : EMPTY,
     r.body,
     r.path,
     r.method,
     flattenMulti(r.headers),
+    r.paramLayers ?? null,
   ];
 }
 
@@ -152,6 +161,19 @@ function wireToHit(v: unknown, where: string): Hit {
   const userId = a[5];
   if (userId !== null && typeof userId !== 'string') fail(`${where}.userId`, `expected a string or null, got ${describe(userId)}`);
   const srt = a[9];
+  const layersWire = a[15];
+  let paramLayers: string[] | undefined;
+  let queryParams: Map<string, string[]>;
+  if (layersWire === null) {
+    queryParams = multiMap(a[10], `${where}.queryParams`);
+  } else {
+    paramLayers = arr(layersWire, `${where}.paramLayers`).map((x, i) => str(x, `${where}.paramLayers[${i}]`));
+    try {
+      queryParams = mergeParams(paramLayers.map((layer) => parseQueryString(layer)));
+    } catch (err) {
+      fail(`${where}.paramLayers`, err instanceof Error ? err.message : String(err));
+    }
+  }
   if (typeof srt !== 'number' || !Number.isFinite(srt)) fail(`${where}.serverReceivedTime`, `expected a finite number, got ${describe(srt)}`);
   return {
     id: str(a[0], `${where}.id`),
@@ -165,7 +187,8 @@ function wireToHit(v: unknown, where: string): Hit {
       ip: str(a[7], `${where}.ip`),
       host: str(a[8], `${where}.host`),
       serverReceivedTime: srt,
-      queryParams: multiMap(a[10], `${where}.queryParams`),
+      queryParams,
+      ...(paramLayers !== undefined ? { paramLayers } : {}),
       body: bytes(a[11], `${where}.body`),
       path: str(a[12], `${where}.path`),
       method: str(a[13], `${where}.method`),

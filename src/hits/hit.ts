@@ -18,6 +18,13 @@ export interface ParsedRequest {
   /** Server-received time in milliseconds since the epoch, shared by every hit of a request. */
   serverReceivedTime: number;
   queryParams: QueryParams;
+  /**
+   * The raw (still percent-encoded) query strings `queryParams` was parsed from, in order; a
+   * later layer's keys replace an earlier layer's (GA4: URL, then the event's body line).
+   * When present, encodings store these few strings instead of every parameter, and decoding
+   * parses them again into the very same map.
+   */
+  paramLayers?: string[];
   /** The whole raw request body, shared by every hit of the request. */
   body: Uint8Array;
   /** Decoded, normalised request path. */
@@ -56,15 +63,7 @@ export function firstHeader(headers: Headers, canonicalName: string): string | u
 const HIT_FIXED_SIZE = 104;
 
 function byteLength(s: string): number {
-  // Fast path: pure ASCII strings are the common case.
-  let ascii = true;
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) > 0x7f) {
-      ascii = false;
-      break;
-    }
-  }
-  return ascii ? s.length : Buffer.byteLength(s, 'utf8');
+  return Buffer.byteLength(s, 'utf8');
 }
 
 function multiMapSize(m: Map<string, string[]>): number {

@@ -37,6 +37,13 @@ export function decodeComponent(s: string, what: () => string): string {
   }
   if (!needs) return s;
   if (s.indexOf('%') === -1) return s.replaceAll('+', ' ');
+  // The native decoder handles the common, well-formed case fast; it throws on an invalid
+  // escape or invalid UTF-8, and the byte-level path below sorts those out.
+  try {
+    return decodeURIComponent(s.indexOf('+') === -1 ? s : s.replaceAll('+', ' '));
+  } catch {
+    // fall through
+  }
   // Percent-escapes produce bytes, so work on the UTF-8 encoding of the raw text.
   const src = Buffer.from(s, 'utf8');
   const out = Buffer.allocUnsafe(src.length);
@@ -98,4 +105,18 @@ export function parseQueryString(raw: string, into: QueryParams = new Map()): Qu
     start = end + 1;
   }
   return into;
+}
+
+/** Overlays parameter maps: a key present in a later map replaces every earlier value of it. */
+export function mergeParams(layers: readonly QueryParams[]): QueryParams {
+  if (layers.length === 1) return layers[0]!;
+  const merged: QueryParams = new Map();
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i]!;
+    for (const [k, v] of layer) {
+      if (merged.has(k)) merged.delete(k);
+      merged.set(k, v.slice());
+    }
+  }
+  return merged;
 }

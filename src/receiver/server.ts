@@ -164,6 +164,7 @@ export class ReceiverServer {
       path,
       url,
       query,
+      rawQuery: rawQuery.length > 0 ? rawQuery.slice(1) : '',
       body,
       headers,
       ip: this.opts.clientIp.resolve(peer, headers),

@@ -17,6 +17,7 @@ function req(query: string, body: string | Buffer = '', key = 'k'): TrackingRequ
     method: 'POST',
     path: '/g/collect',
     query: parseQueryString(query),
+    rawQuery: query,
     body: Buffer.isBuffer(body) ? body : Buffer.from(body),
     headers: headersFromRecord({ Host: 'example.com' }),
     ip: '192.0.2.1',

@@ -1,0 +1,1 @@
+export { ConsoleDriver, type ConsoleDriverOptions } from './console-driver.js';

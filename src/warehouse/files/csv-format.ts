@@ -1,0 +1,88 @@
+/**
+ * CSV segments: a header of the schema's field names in schema order, then one line per row.
+ * Cells follow d8a's CSV writer: NULL and missing values are empty, nested values are Go-style
+ * JSON, and quoting follows RFC 4180 the way Go's `encoding/csv` applies it.
+ */
+import type { DataType, Schema } from 'apache-arrow';
+import type { Row } from '../driver.js';
+import { formatCell } from '../value-text.js';
+import { GzipSink, type ByteSink, type SegmentFormat, type SegmentWriter } from './segment-format.js';
+
+// Unicode white space as Go's unicode.IsSpace defines it (JS \s would also take U+FEFF).
+const LEADING_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
+const SPECIAL = /[",\r\n]/;
+
+/** One CSV field, quoted only when a reader would otherwise misread it. */
+export function csvField(text: string): string {
+  if (text === '') return text;
+  if (!SPECIAL.test(text) && !LEADING_SPACE.test(text) && text !== '\\.') return text;
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+/** One line (with its `\n`) for the given cell texts; null stands for NULL. */
+export function csvLine(cells: readonly (string | null)[]): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    if (i > 0) line += ',';
+    const cell = cells[i];
+    if (cell !== null && cell !== undefined) line += csvField(cell);
+  }
+  return line + '\n';
+}
+
+/** The text of a whole CSV file's body for `rows` under `schema` (no header). */
+export function csvRows(schema: Schema, rows: readonly Row[]): string {
+  const fields = schema.fields.map((f) => ({ name: f.name, type: f.type as DataType }));
+  const lines: string[] = [];
+  for (const row of rows) {
+    lines.push(csvLine(fields.map((f) => formatCell(Object.hasOwn(row, f.name) ? row[f.name] : undefined, f.type))));
+  }
+  return lines.join('');
+}
+
+export interface CsvFormatOptions {
+  compression?: 'none' | 'gzip';
+  /** zlib level 0–9; -1 takes zlib's default. */
+  compressionLevel?: number;
+}
+
+export class CsvFormat implements SegmentFormat {
+  readonly extension: string;
+  private readonly gzip: boolean;
+  private readonly level: number;
+
+  constructor(options: CsvFormatOptions = {}) {
+    this.gzip = options.compression === 'gzip';
+    this.level = options.compressionLevel ?? -1;
+    this.extension = this.gzip ? 'csv.gz' : 'csv';
+  }
+
+  open(schema: Schema, sink: ByteSink): SegmentWriter {
+    return new CsvSegmentWriter(schema, this.gzip ? new GzipSink(sink, this.level) : sink);
+  }
+}
+
+class CsvSegmentWriter implements SegmentWriter {
+  private headerWritten = false;
+
+  constructor(
+    private readonly schema: Schema,
+    private readonly sink: ByteSink,
+  ) {}
+
+  async writeRows(rows: readonly Row[]): Promise<void> {
+    let text = '';
+    if (!this.headerWritten) {
+      text = csvLine(this.schema.fields.map((f) => f.name));
+      this.headerWritten = true;
+    }
+    text += csvRows(this.schema, rows);
+    await this.sink.write(Buffer.from(text, 'utf8'));
+  }
+
+  async close(): Promise<void> {
+    // A segment without rows still gets its header, so every object is a readable CSV.
+    if (!this.headerWritten) await this.writeRows([]);
+    await this.sink.end();
+  }
+}

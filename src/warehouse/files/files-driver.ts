@@ -1,0 +1,241 @@
+/**
+ * The files warehouse: rows are spooled on the local disk and, at each flush, every sealed
+ * spool file becomes one output object (a CSV file) under the destination.
+ *
+ * Write path: `write` records the schema under its fingerprint (once), then appends the rows as
+ * one frame to the spool key `<table>/<fingerprint>`. Nothing is uploaded synchronously, so a
+ * crash after `write` resolves loses nothing; the next run flushes what the spool holds.
+ *
+ * Flush path (the spool's handler): one sealed file → one object. Its name is derived from the
+ * file's first frame (spool time and a hash of the frame bytes), so a file that was uploaded
+ * but not yet deleted when the process died is uploaded again under the same name and
+ * replaces the earlier copy instead of duplicating it.
+ *
+ * Sealing: the spool seals a key's file when it reaches `maxSegmentBytes`, and seals and flushes
+ * everything every `maxSegmentAgeMs` and on `close`. After three failed flushes of one key its
+ * files are quarantined (`*.quarantine` in the spool folder) and never retried automatically.
+ */
+import { createHash } from 'node:crypto';
+import type { Field, Schema } from 'apache-arrow';
+import { silentLogger, type Logger } from '../../monitoring/logger.js';
+import type { Timers } from '../../queue/timers.js';
+import type { NextBatch, Spool, SpoolFlushHandler } from '../../spools/spool.js';
+import type { Driver, Row } from '../driver.js';
+import { ColumnAlreadyExistsError, TableAlreadyExistsError, TableNotFoundError } from '../errors.js';
+import { findMissingColumns, type TypeComparer } from '../schema-diff.js';
+import type { ObjectUploader } from './object-uploader.js';
+import { DEFAULT_PATH_TEMPLATE, PathTemplate, segmentPathValues } from './path-template.js';
+import { escapeTableName, schemaFingerprint } from './schema-fingerprint.js';
+import { FilesSchemaStore } from './schema-store.js';
+import type { SegmentFormat } from './segment-format.js';
+import { decodeRowsFrame, encodeRowsFrame } from './segment-frames.js';
+
+/** Settings the spool of the files driver must be made with. */
+export interface FilesSpoolSettings {
+  handler: SpoolFlushHandler;
+  /** Seal a key's file once it holds this many bytes. */
+  maxActiveSize: number;
+  /** Seal and flush everything this often. */
+  flushIntervalMs: number;
+  maxFailures: number;
+  failureStrategy: 'quarantine';
+  flushOnClose: true;
+}
+
+/** Builds the spool; the driver supplies its flush handler and the sealing settings. */
+export type FilesSpoolFactory = (settings: FilesSpoolSettings) => Spool;
+
+/** Consecutive failures of one spool key before its files are quarantined. */
+export const FILES_MAX_FLUSH_FAILURES = 3;
+
+export interface FilesDriverOptions {
+  /** The catalogue of table and segment schemas (`<spool dir>/warehouse/files/metadata.json`). */
+  store: FilesSchemaStore;
+  spoolFactory: FilesSpoolFactory;
+  uploader: ObjectUploader;
+  format: SegmentFormat;
+  /** Go-template-style object key pattern; the d8a default when absent. */
+  pathTemplate?: string;
+  /** Put literally before every object key (end it with `/` for a folder). */
+  prefix?: string;
+  /** Bytes at which a spool file is sealed; 1 GiB by default. */
+  maxSegmentBytes?: number;
+  /** Interval of seal-and-flush cycles; 1 h by default. */
+  maxSegmentAgeMs?: number;
+  comparer?: TypeComparer;
+  logger?: Logger;
+  /** Clock for the spool times recorded in frames (and so for object dates). */
+  timers?: Pick<Timers, 'now'>;
+}
+
+export const FILES_DEFAULT_MAX_SEGMENT_BYTES = 1024 * 1024 * 1024;
+export const FILES_DEFAULT_MAX_SEGMENT_AGE_MS = 60 * 60 * 1000;
+
+export class FilesSegmentError extends Error {
+  override readonly name = 'FilesSegmentError';
+}
+
+export class FilesDriver implements Driver {
+  private readonly store: FilesSchemaStore;
+  private readonly spool: Spool;
+  private readonly uploader: ObjectUploader;
+  private readonly format: SegmentFormat;
+  private readonly template: PathTemplate;
+  private readonly prefix: string;
+  private readonly comparer: TypeComparer | undefined;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  /** Fingerprints whose schema is being or has been recorded; appends wait for the record. */
+  private readonly recordedSchemas = new Map<string, Promise<void>>();
+  private closing: Promise<void> | null = null;
+
+  constructor(options: FilesDriverOptions) {
+    this.store = options.store;
+    this.uploader = options.uploader;
+    this.format = options.format;
+    this.template = PathTemplate.parse(options.pathTemplate ?? DEFAULT_PATH_TEMPLATE);
+    this.prefix = options.prefix ?? '';
+    this.comparer = options.comparer;
+    this.logger = options.logger ?? silentLogger;
+    const clock = options.timers;
+    this.now = clock === undefined ? () => Date.now() : () => clock.now();
+    if (!this.template.variables.includes('SegmentID')) {
+      this.logger.warn('warehouse.files.path_template has no {{.SegmentID}}; segments of one table and day overwrite each other', {
+        template: this.template.source,
+      });
+    }
+    this.spool = options.spoolFactory({
+      handler: (key, next) => this.flushSegment(key, next),
+      maxActiveSize: options.maxSegmentBytes ?? FILES_DEFAULT_MAX_SEGMENT_BYTES,
+      flushIntervalMs: options.maxSegmentAgeMs ?? FILES_DEFAULT_MAX_SEGMENT_AGE_MS,
+      maxFailures: FILES_MAX_FLUSH_FAILURES,
+      failureStrategy: 'quarantine',
+      flushOnClose: true,
+    });
+  }
+
+  // ---- schema, kept in the driver's catalogue -------------------------------------------------
+
+  async createTable(table: string, schema: Schema): Promise<void> {
+    if (this.store.tableSchema(table) !== undefined) throw new TableAlreadyExistsError(table);
+    await this.store.setTableSchema(table, schema);
+  }
+
+  async addColumn(table: string, field: Field): Promise<void> {
+    const schema = this.store.tableSchema(table);
+    if (schema === undefined) throw new TableNotFoundError(table);
+    if (schema.fields.some((f) => f.name === field.name)) throw new ColumnAlreadyExistsError(table, field.name);
+    await this.store.setTableSchema(table, schema.assign(field));
+  }
+
+  async missingColumns(table: string, schema: Schema): Promise<Field[]> {
+    const existing = this.store.tableSchema(table);
+    if (existing === undefined) throw new TableNotFoundError(table);
+    return findMissingColumns(table, new Map(existing.fields.map((f) => [f.name, f])), schema, this.comparer);
+  }
+
+  // ---- rows -----------------------------------------------------------------------------------
+
+  async write(table: string, schema: Schema, rows: Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    const fingerprint = schemaFingerprint(schema);
+    await this.recordSchema(fingerprint, table, schema);
+    await this.spool.append(segmentKey(table, fingerprint), encodeRowsFrame(rows, this.now()));
+  }
+
+  /** Seals and uploads everything spooled so far; rejects if any segment failed (it is retried later). */
+  flush(): Promise<void> {
+    return this.spool.flush();
+  }
+
+  /** Seals and uploads the last segments, then releases the catalogue. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    let failure: unknown = null;
+    try {
+      await this.spool.close();
+    } catch (err) {
+      failure = err;
+    }
+    await this.store.close();
+    if (failure !== null) throw failure;
+  }
+
+  private recordSchema(fingerprint: string, table: string, schema: Schema): Promise<void> {
+    let recorded = this.recordedSchemas.get(fingerprint);
+    if (recorded === undefined) {
+      recorded = this.store.rememberSegmentSchema(fingerprint, table, schema);
+      this.recordedSchemas.set(fingerprint, recorded);
+      // A failed save must be retried by the next write, not remembered as done.
+      recorded.catch(() => this.recordedSchemas.delete(fingerprint));
+    }
+    return recorded;
+  }
+
+  // ---- one sealed spool file → one object -----------------------------------------------------
+
+  private async flushSegment(key: string, next: NextBatch): Promise<void> {
+    const { table, fingerprint } = parseSegmentKey(key);
+    const stored = this.store.segmentSchema(fingerprint);
+    if (stored === undefined) throw new FilesSegmentError(`no schema is recorded for fingerprint ${fingerprint} (spool key ${key})`);
+    let batch = await next();
+    const firstBytes = batch?.[0];
+    if (batch === null || firstBytes === undefined) return;
+    const first = decodeRowsFrame(firstBytes);
+    const segmentId = segmentIdOf(firstBytes, first.spooledAt);
+    const objectKey =
+      this.prefix +
+      this.template.render(
+        segmentPathValues({ table, schema: fingerprint, segmentId, extension: this.format.extension }, new Date(first.spooledAt)),
+      );
+    const upload = await this.uploader.begin(objectKey);
+    let rowCount = 0;
+    try {
+      const writer = this.format.open(stored.schema, upload);
+      while (batch !== null) {
+        for (const frame of batch) {
+          const rows = frame === firstBytes ? first.rows : decodeRowsFrame(frame).rows;
+          await writer.writeRows(rows);
+          rowCount += rows.length;
+        }
+        batch = await next();
+      }
+      await writer.close();
+      await upload.commit();
+    } catch (err) {
+      await upload.abort().catch(() => undefined);
+      throw err;
+    }
+    this.logger.info('uploaded warehouse segment', { table, object: objectKey, rows: rowCount, destination: this.uploader.describe() });
+  }
+}
+
+/** Spool key of a table's rows under one schema. */
+export function segmentKey(table: string, fingerprint: string): string {
+  return `${escapeTableName(table)}/${fingerprint}`;
+}
+
+/**
+ * Table and fingerprint of a spool key. Also accepts the `<table>_<fingerprint>` form d8a's
+ * spool produced from the same key, should files from it ever be fed in.
+ */
+export function parseSegmentKey(key: string): { table: string; fingerprint: string } {
+  const slash = key.lastIndexOf('/');
+  const cut = slash >= 0 ? slash : key.lastIndexOf('_');
+  const table = key.slice(0, Math.max(cut, 0));
+  const fingerprint = key.slice(cut + 1);
+  if (cut <= 0 || !/^[0-9a-f]{16}$/.test(fingerprint)) {
+    throw new FilesSegmentError(`spool key ${JSON.stringify(key)} is not <table>/<schema fingerprint>`);
+  }
+  return { table, fingerprint };
+}
+
+/** `<unix seconds of the first frame>_<20 hex digits of its hash>`: stable for one sealed file. */
+export function segmentIdOf(firstFrame: Uint8Array, spooledAt: number): string {
+  const hash = createHash('sha256').update(firstFrame).digest('hex').slice(0, 20);
+  return `${Math.floor(spooledAt / 1000)}_${hash}`;
+}

@@ -1,0 +1,1 @@
+export { NoopDriver } from './noop-driver.js';

@@ -1,0 +1,219 @@
+import { gunzipSync } from 'node:zlib';
+import { Bool, DateDay, Field, Float32, Float64, Int32, Int64, List, Schema, Struct, TimeUnit, TimestampSecond, Utf8 } from 'apache-arrow';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CsvFormat, csvField, csvLine, csvRows, type ByteSink } from '../../src/warehouse/files/index.js';
+import {
+  formatCell,
+  formatDateValue,
+  formatFloat32,
+  formatFloat64,
+  formatInteger,
+  formatTimestampValue,
+  goJson,
+} from '../../src/warehouse/value-text.js';
+import { csvDicts, parseCsv } from './helpers.js';
+
+test('floats print as Go %v does', () => {
+  const cases: [number, string][] = [
+    [0, '0'],
+    [-0, '-0'],
+    [1, '1'],
+    [1.5, '1.5'],
+    [0.1, '0.1'],
+    [100, '100'],
+    [123456, '123456'],
+    [123456.789, '123456.789'],
+    [1e6, '1e+06'],
+    [1234567, '1.234567e+06'],
+    [123456789, '1.23456789e+08'],
+    [0.0001, '0.0001'],
+    [0.00012, '0.00012'],
+    [0.00001, '1e-05'],
+    [-2.5e-7, '-2.5e-07'],
+    [1.23e-10, '1.23e-10'],
+    [1e21, '1e+21'],
+    [1.7976931348623157e308, '1.7976931348623157e+308'],
+    [5e-324, '5e-324'],
+    [-42.25, '-42.25'],
+    [NaN, 'NaN'],
+    [Infinity, '+Inf'],
+    [-Infinity, '-Inf'],
+  ];
+  for (const [value, expected] of cases) assert.is(formatFloat64(value), expected, String(value));
+});
+
+test('float32 values print with the shortest single-precision digits', () => {
+  assert.is(formatFloat32(0.1), '0.1');
+  assert.is(formatFloat32(Math.fround(0.1)), '0.1');
+  assert.is(formatFloat32(16777217), '1.6777216e+07');
+  assert.is(formatFloat32(3.4028234663852886e38), '3.4028235e+38');
+  assert.is(formatFloat32(2.5), '2.5');
+});
+
+test('integers print in decimal, bigints in full', () => {
+  assert.is(formatInteger(42), '42');
+  assert.is(formatInteger(-7), '-7');
+  assert.is(formatInteger(9007199254740993n), '9007199254740993');
+  assert.is(formatInteger(1e22), '10000000000000000000000');
+});
+
+test('timestamps: strings kept, numbers in the column unit, dates in UTC with trimmed fractions', () => {
+  assert.is(formatTimestampValue('2025-01-01T12:00:00Z', TimeUnit.SECOND), '2025-01-01T12:00:00Z');
+  assert.is(formatTimestampValue(1735732800, TimeUnit.SECOND), '2025-01-01T12:00:00Z');
+  assert.is(formatTimestampValue(1735732800123, TimeUnit.MILLISECOND), '2025-01-01T12:00:00.123Z');
+  assert.is(formatTimestampValue(1735732800100000n, TimeUnit.MICROSECOND), '2025-01-01T12:00:00.1Z');
+  assert.is(formatTimestampValue(1735732800123456789n, TimeUnit.NANOSECOND), '2025-01-01T12:00:00.123456789Z');
+  assert.is(formatTimestampValue(new Date(Date.UTC(2025, 0, 1, 12, 0, 0, 50)), TimeUnit.SECOND), '2025-01-01T12:00:00.05Z');
+  assert.is(formatTimestampValue(-1, TimeUnit.SECOND), '1969-12-31T23:59:59Z');
+  assert.is(formatTimestampValue({}, TimeUnit.SECOND), null);
+});
+
+test('dates: strings kept, Date objects by UTC day, numbers as days since the epoch', () => {
+  assert.is(formatDateValue('2025-01-01'), '2025-01-01');
+  assert.is(formatDateValue(new Date(Date.UTC(2025, 1, 3, 23, 59))), '2025-02-03');
+  assert.is(formatDateValue(20089), '2025-01-01');
+});
+
+test('nested values: Go JSON with sorted keys and HTML-safe escapes', () => {
+  assert.is(goJson({ b: 1, a: '<x>&' }), '{"a":"\\u003cx\\u003e\\u0026","b":1}');
+  assert.is(goJson([{ name: 'é😀', value: null }, { value: 2.5, name: 'q"\\' }]), '[{"name":"é😀","value":null},{"name":"q\\"\\\\","value":2.5}]');
+  assert.is(goJson(new Map<string, unknown>([['z', [1, 2]], ['a', new Date(Date.UTC(2025, 0, 1))]])), '{"a":"2025-01-01T00:00:00Z","z":[1,2]}');
+  assert.is(goJson('line\nsep\u2028\u0001\t'), '"line\\nsep\\u2028\\u0001\\t"');
+  assert.is(goJson(['\ud800']), '["\\ufffd"]');
+  assert.is(goJson({ big: 12345678901234567890n, tiny: 1e-7, none: undefined, nan: NaN }), '{"big":12345678901234567890,"nan":null,"none":null,"tiny":1e-7}');
+  assert.is(goJson(new Uint8Array([1, 2, 3])), '"AQID"');
+});
+
+test('CSV fields are quoted only when needed, as Go encoding/csv does', () => {
+  assert.is(csvField(''), '');
+  assert.is(csvField('plain'), 'plain');
+  assert.is(csvField('a,b'), '"a,b"');
+  assert.is(csvField('say "hi"'), '"say ""hi"""');
+  assert.is(csvField('line\nbreak'), '"line\nbreak"');
+  assert.is(csvField('cr\rhere'), '"cr\rhere"');
+  assert.is(csvField(' leading space'), '" leading space"');
+  assert.is(csvField('\tleading tab'), '"\tleading tab"');
+  assert.is(csvField('\u00a0nbsp'), '"\u00a0nbsp"');
+  assert.is(csvField('trailing '), 'trailing ');
+  assert.is(csvField('\\.'), '"\\."');
+  assert.is(csvField('zażółć 😀'), 'zażółć 😀');
+  assert.is(csvLine(['a', null, '', 'b,c']), 'a,,,"b,c"\n');
+});
+
+const item = new Struct([new Field('name', new Utf8(), true), new Field('price', new Float64(), true)]);
+const schema = new Schema([
+  new Field('id', new Utf8(), true),
+  new Field('count', new Int64(), true),
+  new Field('small', new Int32(), true),
+  new Field('ratio', new Float64(), true),
+  new Field('single', new Float32(), true),
+  new Field('flag', new Bool(), true),
+  new Field('date_utc', new DateDay(), true),
+  new Field('timestamp_utc', new TimestampSecond('UTC'), true),
+  new Field('tags', new List(new Field('item', new Utf8(), true)), true),
+  new Field('items', new List(new Field('item', item, true)), true),
+  new Field('meta', new Struct([new Field('k', new Utf8(), true)]), true),
+]);
+
+test('CSV rows: every value type, NULL and empty string both empty, nested JSON, round trip', () => {
+  const rows = [
+    {
+      id: 'a,"quoted"\nline',
+      count: 1234567,
+      small: -3,
+      ratio: 1e6,
+      single: 0.1,
+      flag: true,
+      date_utc: '2025-01-01',
+      timestamp_utc: '2025-01-01T12:00:00Z',
+      tags: ['x', 'y,z'],
+      items: [{ price: 9.99, name: 'Shirt "XL"' }],
+      meta: { k: '<b>' },
+    },
+    {
+      id: '',
+      count: 9007199254740993n,
+      small: null,
+      ratio: 0.00001,
+      single: null,
+      flag: false,
+      date_utc: new Date(Date.UTC(2025, 5, 30)),
+      timestamp_utc: 1735732800,
+      tags: [],
+      items: null,
+      // meta missing entirely
+    },
+    { id: 'zażółć 😀', count: 0, flag: null, ratio: -0.5, tags: null, items: [{ name: null, price: 1 }] },
+  ];
+  const text = csvRows(schema, rows);
+  const parsed = parseCsv(text);
+  assert.is(parsed.length, 3);
+  assert.equal(parsed[0], [
+    'a,"quoted"\nline',
+    '1234567',
+    '-3',
+    '1e+06',
+    '0.1',
+    'true',
+    '2025-01-01',
+    '2025-01-01T12:00:00Z',
+    '["x","y,z"]',
+    '[{"name":"Shirt \\"XL\\"","price":9.99}]',
+    '{"k":"\\u003cb\\u003e"}',
+  ]);
+  assert.equal(parsed[1], ['', '9007199254740993', '', '1e-05', '', 'false', '2025-06-30', '2025-01-01T12:00:00Z', '[]', '', '']);
+  assert.equal(parsed[2], ['zażółć 😀', '0', '', '-0.5', '', '', '', '', '', '[{"name":null,"price":1}]', '']);
+  // Nested cells read back as JSON, as the conformance runner parses them.
+  assert.equal(JSON.parse(parsed[0]?.[9] ?? ''), [{ name: 'Shirt "XL"', price: 9.99 }]);
+  // Exact bytes of the first line: only fields that need it are quoted.
+  assert.is(text.split('\n')[0], '"a,""quoted""');
+});
+
+test('formatCell falls back to the JS kind when the value does not match the column', () => {
+  assert.is(formatCell('text', new Int64()), 'text');
+  assert.is(formatCell(3, new Utf8()), '3');
+  assert.is(formatCell(2.5, new Utf8()), '2.5');
+  assert.is(formatCell(true, new Utf8()), 'true');
+  assert.is(formatCell(undefined, new Utf8()), null);
+});
+
+class MemorySink implements ByteSink {
+  chunks: Buffer[] = [];
+  ended = false;
+  async write(chunk: Uint8Array): Promise<void> {
+    this.chunks.push(Buffer.from(chunk));
+  }
+  async end(): Promise<void> {
+    this.ended = true;
+  }
+  get bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+test('CSV writer: header in schema order once, rows across batches; gzip round trip', async () => {
+  const small = new Schema([new Field('b', new Utf8(), true), new Field('a', new Int64(), true)]);
+  for (const compression of ['none', 'gzip'] as const) {
+    const format = new CsvFormat({ compression });
+    assert.is(format.extension, compression === 'gzip' ? 'csv.gz' : 'csv');
+    const sink = new MemorySink();
+    const writer = format.open(small, sink);
+    await writer.writeRows([{ a: 1, b: 'x' }]);
+    await writer.writeRows([{ a: 2, b: 'y' }, { a: null, b: '' }]);
+    await writer.close();
+    assert.ok(sink.ended);
+    const text = (compression === 'gzip' ? gunzipSync(sink.bytes) : sink.bytes).toString('utf8');
+    assert.is(text, 'b,a\nx,1\ny,2\n,\n');
+    assert.equal(csvDicts(text), [{ b: 'x', a: '1' }, { b: 'y', a: '2' }, { b: '', a: '' }]);
+  }
+});
+
+test('CSV writer: a segment without rows still has its header', async () => {
+  const sink = new MemorySink();
+  const writer = new CsvFormat().open(new Schema([new Field('only', new Utf8(), true)]), sink);
+  await writer.close();
+  assert.is(sink.bytes.toString(), 'only\n');
+});
+
+test.run();

@@ -1,0 +1,71 @@
+import { BrokenEventError } from '../../src/schema/errors.js';
+import type { Event } from '../../src/schema/session.js';
+import { encodeGoQuery, formatGoUrl, GoUrlError, parseGoQuery, parseGoUrl, type GoQuery, type GoUrl } from './go-url.js';
+
+/** Event metadata key holding the page URL before tracking parameters were stripped. */
+export const ORIGINAL_PAGE_LOCATION = 'original_page_location';
+
+/** Field name of the core `page_location` column. */
+export const PAGE_LOCATION_FIELD = 'page_location';
+
+/**
+ * The URL without the excluded query parameters. When none of them is present (or the URL is
+ * empty) the URL comes back exactly as given; otherwise the remaining query is re-encoded
+ * with keys sorted, as Go's `url.Values.Encode` does. Throws `GoUrlError` on an unparsable URL.
+ * `parsed` may be given when the caller has already parsed `url`; it is not modified.
+ */
+export function stripExcludedParams(url: string, excluded: readonly string[], parsed: GoUrl = parseGoUrl(url)): string {
+  if (url === '' || excluded.length === 0) return url;
+  const query = parseGoQuery(parsed.rawQuery);
+  let removed = false;
+  for (const name of excluded) {
+    if (query.delete(name)) removed = true;
+  }
+  if (!removed) return url;
+  return formatGoUrl({ ...parsed, rawQuery: encodeGoQuery(query) });
+}
+
+/** The page URL attribution and campaign columns read: the original one, else the stored page_location. */
+export function originalPageUrl(event: Event): string {
+  const original = event.metadata[ORIGINAL_PAGE_LOCATION];
+  if (original !== undefined) return original;
+  const location = event.values[PAGE_LOCATION_FIELD];
+  return typeof location === 'string' ? location : '';
+}
+
+const parsedUrls = new WeakMap<Event, { url: string; parsed: GoUrl }>();
+
+/** The event's page_location parsed once for all the columns that take it apart; throws `GoUrlError`. */
+export function parsedPageLocation(event: Event, url: string): GoUrl {
+  const cached = parsedUrls.get(event);
+  if (cached !== undefined && cached.url === url) return cached.parsed;
+  const parsed = parseGoUrl(url);
+  parsedUrls.set(event, { url, parsed });
+  return parsed;
+}
+
+const parsedQueries = new WeakMap<Event, { url: string; query: GoQuery }>();
+
+/**
+ * The query of the event's original page URL, parsed once per event. An unparsable URL makes
+ * the event broken, as it does for every column that reads it.
+ */
+export function originalPageQuery(event: Event): GoQuery {
+  const url = originalPageUrl(event);
+  const cached = parsedQueries.get(event);
+  if (cached !== undefined && cached.url === url) return cached.query;
+  let query: GoQuery;
+  try {
+    query = parseGoQuery(parseGoUrl(url).rawQuery);
+  } catch (err) {
+    if (err instanceof GoUrlError) throw new BrokenEventError(err.message);
+    throw err;
+  }
+  parsedQueries.set(event, { url, query });
+  return query;
+}
+
+/** First value of a parameter of the original page URL, `""` when absent. */
+export function originalPageParam(event: Event, name: string): string {
+  return originalPageQuery(event).get(name)?.[0] ?? '';
+}

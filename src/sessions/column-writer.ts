@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '../monitoring/logger.js';
+import { silentLogger } from '../monitoring/logger.js';
+import type { ColumnSet } from '../schema/column.js';
+import { errorMessage, isRetryableColumnError } from '../schema/errors.js';
+import { BrokenFilteringLayout, type TableRows } from '../schema/layout.js';
+import type { PropertySchema, PropertySchemaRegistry } from '../schema/property-schema.js';
+import type { Session } from '../schema/session.js';
+import type { SessionModifierRegistry } from '../splitter/modifier.js';
+import type { Driver } from '../warehouse/driver.js';
+import type { SessionWriter } from './session-writer.js';
+
+export interface ColumnSessionWriterOptions {
+  /** Columns, layout and table schema per property, resolved once at start-up. */
+  schemas: PropertySchemaRegistry;
+  /** Splitter and traffic filter per property. */
+  modifiers: SessionModifierRegistry;
+  driver: Driver;
+  logger?: Logger;
+  /** Time allowed for one table write before it is aborted (default 30 s). */
+  writeTimeoutMs?: number;
+}
+
+const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
+
+/**
+ * A deterministic id for a batch of rows: the same events written to the same table give the
+ * same id, so a driver can recognise a retried write.
+ */
+export function batchIdOf(table: string, rows: readonly Record<string, unknown>[]): string {
+  const hash = createHash('sha256').update(table).update('\n');
+  for (const row of rows) {
+    const id = row['id'];
+    hash.update(typeof id === 'string' ? id : '').update('\n');
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+/**
+ * The last writer of the chain: computes the columns of closed sessions and writes the rows.
+ *
+ * Per session: event columns (each column over all events), then the session modifier (split
+ * and traffic filter), then for each resulting session its session-scoped columns and its
+ * session columns. Rows go through the layout with broken sessions and events left out, and
+ * each table gets one `driver.write`. A retryable column error or a driver failure rejects
+ * the whole call, so the caller can retry it; nothing is partially retried here.
+ *
+ * Unlike the reference, a failing event column does not skip the later events of the session:
+ * it marks the failing event broken and keeps computing the column for the others.
+ */
+export class ColumnSessionWriter implements SessionWriter {
+  private readonly logger: Logger;
+  private readonly writeTimeoutMs: number;
+  private closed = false;
+
+  constructor(private readonly options: ColumnSessionWriterOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.writeTimeoutMs = options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+  }
+
+  async write(sessions: Session[]): Promise<void> {
+    if (this.closed) throw new Error('session writer is closed');
+    // Sessions of several properties may share a call; each property has its own columns and tables.
+    const byProperty = new Map<string, Session[]>();
+    for (const session of sessions) {
+      const list = byProperty.get(session.propertyId);
+      if (list === undefined) byProperty.set(session.propertyId, [session]);
+      else list.push(session);
+    }
+    // Everything is computed before anything is written, so a retryable failure leaves no partial write behind.
+    const batches: { schema: PropertySchema; tables: TableRows[] }[] = [];
+    for (const [propertyId, propertySessions] of byProperty) {
+      const schema = this.options.schemas.forProperty(propertyId);
+      batches.push({ schema, tables: this.computeRows(schema, propertySessions) });
+    }
+    const writes = batches.flatMap(({ schema, tables }) => this.tableWrites(schema, tables));
+    // Every table is attempted; the first failure is reported once all have settled.
+    const results = await Promise.allSettled(writes);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+  }
+
+  async close(): Promise<void> {
+    // The driver belongs to whoever created it; closing the writer only stops further writes.
+    this.closed = true;
+  }
+
+  private computeRows(schema: PropertySchema, sessions: readonly Session[]): TableRows[] {
+    const modifier = this.options.modifiers.forProperty(schema.propertyId);
+    const computed: Session[] = [];
+    for (const session of sessions) {
+      this.writeEventColumns(schema.evaluationOrder, session);
+      let parts: Session[];
+      try {
+        parts = modifier.modify(session);
+      } catch (err) {
+        this.logger.warn('could not split session; writing it unsplit', { property: schema.propertyId, error: errorMessage(err) });
+        parts = [session];
+      }
+      for (const part of parts) {
+        this.writeSessionScopedColumns(schema.evaluationOrder, part);
+        this.writeSessionColumns(schema.evaluationOrder, part);
+        computed.push(part);
+      }
+    }
+    // Rows follow the physical order; the evaluation order only matters while computing.
+    return new BrokenFilteringLayout(schema.layout, this.logger).toRows(schema.physicalOrder, computed);
+  }
+
+  private writeEventColumns(columns: ColumnSet, session: Session): void {
+    for (const column of columns.event) {
+      for (const event of session.events) {
+        try {
+          column.write(event);
+        } catch (err) {
+          if (isRetryableColumnError(err)) throw err;
+          // Keep the first reason: later failures are usually consequences of it.
+          event.brokenReason ??= `failed to write event column ${column.implements.field.name}: ${errorMessage(err)}`;
+        }
+      }
+    }
+  }
+
+  private writeSessionScopedColumns(columns: ColumnSet, session: Session): void {
+    for (const column of columns.sessionScoped) {
+      for (let i = 0; i < session.events.length; i++) {
+        try {
+          column.write(session, i);
+        } catch (err) {
+          if (isRetryableColumnError(err)) throw err;
+          session.brokenReason ??= `failed to write session-scoped event column ${column.implements.field.name}: ${errorMessage(err)}`;
+          break;
+        }
+      }
+    }
+  }
+
+  private writeSessionColumns(columns: ColumnSet, session: Session): void {
+    for (const column of columns.session) {
+      try {
+        column.write(session);
+      } catch (err) {
+        if (isRetryableColumnError(err)) throw err;
+        session.brokenReason ??= `failed to write session column ${column.implements.field.name}: ${errorMessage(err)}`;
+        return;
+      }
+    }
+  }
+
+  private tableWrites(schema: PropertySchema, tables: readonly TableRows[]): Promise<void>[] {
+    const writes: Promise<void>[] = [];
+    for (const { table, rows } of tables) {
+      if (rows.length === 0) continue;
+      const tableSchema = schema.tables.find((t) => t.table === table);
+      if (tableSchema === undefined) {
+        writes.push(Promise.reject(new Error(`layout produced rows for table "${table}" that has no schema`)));
+        continue;
+      }
+      writes.push(
+        this.options.driver.write(table, tableSchema.schema, rows, {
+          batchId: batchIdOf(table, rows),
+          signal: AbortSignal.timeout(this.writeTimeoutMs),
+        }),
+      );
+    }
+    return writes;
+  }
+}

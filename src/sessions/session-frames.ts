@@ -1,0 +1,64 @@
+/**
+ * The spool frame of the persistent session writer: the sessions of one property from one
+ * `write` call, before any column is computed. A session at this stage is fully described by
+ * its hits in order, so that is all a frame keeps:
+ *
+ *   [SESSION_FRAME_VERSION, [encodeHits(hits of session 1), encodeHits(hits of session 2), …]]
+ *
+ * (CBOR; each inner element is a byte string in the hit codec's own versioned format.) The
+ * spool is private to Cairn, so the version only has to protect against a newer build's files.
+ */
+import { Decoder, Encoder } from 'cbor-x';
+import { decodeHits, encodeHits } from '../hits/hit-codec.js';
+import { newEvent, newSession, type Session } from '../schema/session.js';
+
+export const SESSION_FRAME_VERSION = 1;
+
+/** Thrown when a frame is not a valid session frame; such a frame can never be read. */
+export class SessionFrameDecodeError extends Error {
+  override readonly name = 'SessionFrameDecodeError';
+}
+
+const encoder = new Encoder({
+  useRecords: false,
+  tagUint8Array: false,
+  pack: false,
+  bundleStrings: false,
+  structuredClone: false,
+  variableMapSize: false,
+  useFloat32: 0,
+});
+
+const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, structuredClone: false });
+
+export function encodeSessionFrame(sessions: readonly Session[]): Uint8Array {
+  return encoder.encode([SESSION_FRAME_VERSION, sessions.map((s) => encodeHits(s.events.map((e) => e.hit)))]);
+}
+
+function fail(what: string, cause?: unknown): never {
+  throw new SessionFrameDecodeError(`invalid session frame: ${what}`, cause === undefined ? undefined : { cause });
+}
+
+export function decodeSessionFrame(frame: Uint8Array): Session[] {
+  let value: unknown;
+  try {
+    value = decoder.decode(frame);
+  } catch (err) {
+    fail(`CBOR: ${err instanceof Error ? err.message : String(err)}`, err);
+  }
+  if (!Array.isArray(value) || value.length !== 2) fail('expected [version, sessions]');
+  const [version, sessions] = value as unknown[];
+  if (version !== SESSION_FRAME_VERSION) fail(`unsupported version ${String(version)} (this build reads version ${SESSION_FRAME_VERSION})`);
+  if (!Array.isArray(sessions)) fail('expected a list of sessions');
+  return sessions.map((encoded: unknown, i) => {
+    if (!(encoded instanceof Uint8Array)) fail(`session ${i} is not a byte string`);
+    let hits;
+    try {
+      hits = decodeHits(encoded);
+    } catch (err) {
+      fail(`session ${i}: ${err instanceof Error ? err.message : String(err)}`, err);
+    }
+    if (hits.length === 0) fail(`session ${i} has no hits`);
+    return newSession(hits.map(newEvent));
+  });
+}

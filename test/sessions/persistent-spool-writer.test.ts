@@ -1,0 +1,156 @@
+import { readdirSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { decodeSessionFrame, encodeSessionFrame, SessionFrameDecodeError } from '../../src/sessions/session-frames.js';
+import { PersistentSpoolWriter } from '../../src/sessions/persistent-spool-writer.js';
+import { SpoolFlushError, SpoolFullError } from '../../src/spools/errors.js';
+import { recordingLogger, tempDir } from '../queue/helpers.js';
+import { makeSession, RecordingSessionWriter, sessionTag } from './helpers.js';
+
+test('session frames round-trip the hits of every session, in order', () => {
+  const sessions = [makeSession('p', 3), makeSession('p', 1)];
+  const back = decodeSessionFrame(encodeSessionFrame(sessions));
+  assert.is(back.length, 2);
+  for (let i = 0; i < 2; i++) {
+    const original = sessions[i]!;
+    const decoded = back[i]!;
+    assert.is(decoded.propertyId, 'p');
+    assert.equal(decoded.events.map((e) => e.hit), original.events.map((e) => e.hit));
+    for (const e of decoded.events) {
+      assert.equal(Object.keys(e.values), []);
+      assert.equal(Object.keys(e.metadata), []);
+      assert.is(e.brokenReason, null);
+    }
+  }
+  for (const bad of [Uint8Array.from([0xff]), encodeSessionFrame([]).subarray(0, 1), Uint8Array.from([0x82, 0x02, 0x80])]) {
+    assert.throws(() => decodeSessionFrame(bad), (e: unknown) => e instanceof SessionFrameDecodeError);
+  }
+});
+
+test('write spools one frame per property; a flush hands them to the child grouped by property', async () => {
+  const { dir, cleanup } = tempDir('psw');
+  try {
+    const child = new RecordingSessionWriter();
+    const writer = new PersistentSpoolWriter({ child, directory: dir });
+    const a1 = makeSession('a', 2);
+    const b1 = makeSession('b', 1);
+    const a2 = makeSession('a', 4);
+    await writer.write([a1, b1, a2]);
+    const b2 = makeSession('b', 1);
+    await writer.write([b2]);
+    assert.equal(readdirSync(dir).sort(), ['a.spool', 'b.spool']);
+    assert.is(child.calls.length, 0, 'nothing reaches the child before a flush');
+    await writer.flush();
+    assert.equal(
+      child.calls.map((c) => c.map(sessionTag)),
+      [[a1, a2].map(sessionTag), [b1, b2].map(sessionTag)],
+      'one child write per batch of up to 50 frames, per property',
+    );
+    assert.equal(child.calls[0]?.[1]?.events.map((e) => e.hit), a2.events.map((e) => e.hit));
+    assert.equal(readdirSync(dir), []);
+    await writer.close();
+    assert.is(child.closed, false);
+  } finally {
+    cleanup();
+  }
+});
+
+test('batches follow flushBatchSize in frames', async () => {
+  const { dir, cleanup } = tempDir('psw');
+  try {
+    const child = new RecordingSessionWriter();
+    const writer = new PersistentSpoolWriter({ child, directory: dir, flushBatchSize: 2 });
+    for (let i = 0; i < 5; i++) await writer.write([makeSession('p'), makeSession('p')]);
+    await writer.flush();
+    assert.equal(child.calls.map((c) => c.length), [4, 4, 2]);
+    await writer.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test('a frame that does not decode is skipped with an error log; the rest of the file is delivered', async () => {
+  const { dir, cleanup } = tempDir('psw');
+  try {
+    const child = new RecordingSessionWriter();
+    const logger = recordingLogger();
+    const writer = new PersistentSpoolWriter({ child, directory: dir, logger, flushBatchSize: 1 });
+    const before = makeSession('p');
+    const after = makeSession('p');
+    await writer.write([before]);
+    await writer.spool.append('p', Uint8Array.from([1, 2, 3]));
+    await writer.write([after]);
+    await writer.flush();
+    assert.equal(child.tags(), [sessionTag(before), sessionTag(after)]);
+    assert.ok(logger.entries.some((e) => e.level === 'error' && e.msg.includes('cannot be decoded') && e.fields?.['key'] === 'p'));
+    assert.equal(readdirSync(dir), []);
+    await writer.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test('a failing child write fails the file; it is retried whole by the next cycle', async () => {
+  const { dir, cleanup } = tempDir('psw');
+  try {
+    const child = new RecordingSessionWriter();
+    const writer = new PersistentSpoolWriter({ child, directory: dir, flushBatchSize: 1 });
+    const s1 = makeSession('p');
+    const s2 = makeSession('p');
+    await writer.write([s1]);
+    await writer.write([s2]);
+    const record = child.write.bind(child);
+    let n = 0;
+    // The first batch goes through, the second fails: the file stays, and both are written again.
+    child.write = async (sessions) => {
+      n += 1;
+      if (n === 2) throw new Error('warehouse down');
+      await record(sessions);
+    };
+    const err = await writer.flush().then(() => null, (e: unknown) => e);
+    assert.instance(err, SpoolFlushError);
+    assert.match((err as Error).message, /child write for key "p": warehouse down/);
+    assert.equal(readdirSync(dir).length, 1);
+    await writer.flush();
+    assert.equal(child.tags(), [s1, s1, s2].map(sessionTag));
+    await writer.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test('write rejects with SpoolFullError when the spool would exceed maxTotalBytes', async () => {
+  const { dir, cleanup } = tempDir('psw');
+  try {
+    const child = new RecordingSessionWriter();
+    const first = makeSession('p');
+    const firstFrameBytes = 4 + encodeSessionFrame([first]).byteLength;
+    const writer = new PersistentSpoolWriter({ child, directory: dir, maxTotalBytes: firstFrameBytes + 10 });
+    await writer.write([first]);
+    const err = await writer.write([makeSession('p', 3)]).then(() => null, (e: unknown) => e);
+    assert.instance(err, SpoolFullError);
+    await writer.close();
+    assert.is(child.sessions.length, 1);
+  } finally {
+    cleanup();
+  }
+});
+
+test('sessions without a property id are skipped with a warning', async () => {
+  const { dir, cleanup } = tempDir('psw');
+  try {
+    const child = new RecordingSessionWriter();
+    const logger = recordingLogger();
+    const writer = new PersistentSpoolWriter({ child, directory: dir, logger });
+    const orphan = makeSession('x');
+    orphan.propertyId = '';
+    await writer.write([orphan]);
+    await writer.close();
+    assert.is(child.calls.length, 0);
+    assert.ok(logger.entries.some((e) => e.level === 'warn'));
+  } finally {
+    cleanup();
+  }
+});
+
+test.run();

@@ -1,0 +1,110 @@
+import { buildPropertySchemas } from '../../columns/column-sets.js';
+import type { Logger } from '../monitoring/logger.js';
+import { ProtoSessionEngine } from '../protosessions/index.js';
+import type { Task } from '../queue/task.js';
+import type { PropertySchemaRegistry } from '../schema/property-schema.js';
+import { ColumnSessionWriter } from '../sessions/column-writer.js';
+import { DirectCloser } from '../sessions/direct-closer.js';
+import { buildSessionWriterChain, type SessionWriterChain } from '../sessions/writer-chain.js';
+import { PropertyRegistry } from '../settings/property-registry.js';
+import type { Settings } from '../settings/types.js';
+import { PropertyModifierRegistry } from '../splitter/index.js';
+import type { Driver } from '../warehouse/driver.js';
+import { createDriverRegistry, type DriverRegistry } from '../warehouse/registry.js';
+import { ensureTables } from '../warehouse/schema-diff.js';
+import type { Hit } from '../hits/hit.js';
+
+export interface WorkerOptions {
+  /** Create or evolve the tables before writing (`cairn server`, `cairn replay`). */
+  migrate: boolean;
+  /** Wraps the warehouse driver (counting, monitoring). */
+  decorateDriver?: (driver: Driver) => Driver;
+}
+
+/**
+ * The worker: proto-sessions closed on hit time, then the session writer chain of the delivery
+ * mode, the columns, the split and filter, and the warehouse. Everything that can fail on bad
+ * configuration (filter expressions, column dependencies, the warehouse) fails in `start`.
+ */
+export class Worker {
+  private constructor(
+    readonly engine: ProtoSessionEngine,
+    private readonly chain: SessionWriterChain,
+    private readonly drivers: DriverRegistry,
+    readonly schemas: PropertySchemaRegistry,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(settings: Settings, logger: Logger, options: WorkerOptions): Promise<Worker> {
+    const properties = new PropertyRegistry(settings.properties);
+    const modifiers = new PropertyModifierRegistry(settings.properties, logger);
+    const schemas = buildPropertySchemas(settings.properties);
+    const drivers = await createDriverRegistry(settings, logger);
+    const decorated = new Map<Driver, Driver>();
+    const decorate = (d: Driver): Driver => {
+      if (options.decorateDriver === undefined) return d;
+      let wrapped = decorated.get(d);
+      if (wrapped === undefined) {
+        wrapped = options.decorateDriver(d);
+        decorated.set(d, wrapped);
+      }
+      return wrapped;
+    };
+    try {
+      if (options.migrate) {
+        for (const p of settings.properties) {
+          const driver = decorate(drivers.get(p.id));
+          const tables = schemas.forProperty(p.id).tables.map((t) => ({ name: t.table, schema: t.schema }));
+          const report = await ensureTables(driver, tables, logger);
+          for (const r of report) {
+            if (r.created) logger.info('created table', { property_id: p.id, table: r.table });
+            for (const c of r.addedColumns) logger.info('added column', { property_id: p.id, table: r.table, column: c });
+          }
+        }
+      }
+      const terminal = new ColumnSessionWriter({ schemas, modifiers, driver: decorate(drivers.get('')), logger });
+      const chain = buildSessionWriterChain({ settings, terminal, logger });
+      const engine = ProtoSessionEngine.open({
+        stateDirectory: settings.storage.boltDirectory,
+        properties,
+        closer: new DirectCloser(chain.head, logger),
+        logger,
+        skipCatchUp: settings.keys.get('startup.skip_catch_up') === true,
+      });
+      return new Worker(engine, chain, drivers, schemas, logger);
+    } catch (err) {
+      await drivers.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** The queue consumer's handler. */
+  handleTask(task: Task): Promise<void> {
+    return this.engine.handleTask(task);
+  }
+
+  handleHits(hits: readonly Hit[]): Promise<unknown> {
+    return this.engine.handleHits(hits);
+  }
+
+  /** Starts the timing wheel (closing due sessions every second). */
+  run(): void {
+    this.engine.start();
+  }
+
+  /**
+   * Stops the wheel, then drains front to back: in-memory buffers into the spool, the spool
+   * into the warehouse, then the drivers (the files driver uploads its last segments).
+   */
+  async stop(): Promise<void> {
+    let failure: unknown;
+    await this.engine.stop().catch((err: unknown) => (failure ??= err));
+    await this.engine.close().catch((err: unknown) => (failure ??= err));
+    await this.chain.close().catch((err: unknown) => (failure ??= err));
+    await this.drivers.close().catch((err: unknown) => (failure ??= err));
+    if (failure !== undefined) {
+      this.logger.error('the worker did not drain cleanly', { error: failure });
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Intake of one batch of hits into proto-session state (the reference's processBatch), as a
+ * synchronous function: everything that touches state happens in one store transaction, so a
+ * batch is stored whole or not at all and a re-delivered batch finds its hits already there.
+ */
+import { encodeHit } from '../hits/hit-codec.js';
+import type { Hit } from '../hits/hit.js';
+import type { Logger } from '../monitoring/logger.js';
+import { UnknownPropertyError } from '../settings/property-registry.js';
+import type { PropertySettings } from '../settings/types.js';
+import { dueBucket } from './buckets.js';
+import {
+  ISOLATED_CLIENT_ID,
+  ISOLATED_SESSION_STAMP,
+  ISOLATED_USER_ID_STAMP,
+  MARKED_FOR_EVICTION,
+  ORIGINAL_AUTHORITATIVE_CLIENT_ID,
+  isolatedClientId,
+  isolatedSessionStamp,
+  isolatedUserIdStamp,
+} from './stamps.js';
+import type { IdentifierKey, ProtoSessionStore } from './store.js';
+
+/** What intake needs of the property registry (PropertyRegistry satisfies it). */
+export interface PropertySettingsLookup {
+  byPropertyId(propertyId: string): PropertySettings;
+}
+
+export interface IntakeContext {
+  store: ProtoSessionStore;
+  properties: PropertySettingsLookup;
+  logger: Logger;
+  /** bucket(now) of the worker's hit-time clock; 0 before any time was seen. */
+  currentBucket: number;
+}
+
+export interface IntakeReport {
+  received: number;
+  /** Hits written (a hit id already stored in its proto-session is not counted). */
+  stored: number;
+  /** Hits already stored by an earlier delivery. */
+  duplicates: number;
+  /** Hits whose proto-session's bucket had already been closed or passed. */
+  late: number;
+  /** Hits of a property no configured property takes. */
+  unknownProperty: number;
+  /** Server-received time of the latest hit kept, the value the clock moves to. */
+  lastHitTimeMs: number | undefined;
+}
+
+interface PreparedHit {
+  hit: Hit;
+  settings: PropertySettings;
+  due: number;
+  identifiers: IdentifierKey[];
+}
+
+function identifiersOf(hit: Hit): IdentifierKey[] {
+  const out: IdentifierKey[] = [];
+  const session = hit.metadata[ISOLATED_SESSION_STAMP];
+  if (session !== undefined) out.push({ type: 'session_stamp', stamp: session });
+  const user = hit.metadata[ISOLATED_USER_ID_STAMP];
+  if (user !== undefined) out.push({ type: 'user_id', stamp: user });
+  return out;
+}
+
+/** A private copy: intake writes metadata and may rewrite the client id. */
+function copyOfHit(hit: Hit): Hit {
+  return { ...hit, metadata: { ...hit.metadata } };
+}
+
+// Conflicts are per property: a client id seen in two properties is two clients.
+const clientKey = (propertyId: string, clientId: string): string => `${propertyId}\u0000${clientId}`;
+
+export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeReport {
+  const report: IntakeReport = { received: input.length, stored: 0, duplicates: 0, late: 0, unknownProperty: 0, lastHitTimeMs: undefined };
+  if (input.length === 0) return report;
+  ctx.logger.debug(`appending to proto-sessions hits batch of size \`${input.length}\``, { hits: input.length });
+
+  // Stamps first, from the settings of each hit's property.
+  const prepared: PreparedHit[] = [];
+  for (const original of input) {
+    let settings: PropertySettings;
+    try {
+      settings = ctx.properties.byPropertyId(original.propertyId);
+    } catch (err) {
+      if (!(err instanceof UnknownPropertyError)) throw err;
+      report.unknownProperty++;
+      ctx.logger.warn('skipping a hit of an unknown property', { property_id: original.propertyId, hit_id: original.id });
+      continue;
+    }
+    const hit = copyOfHit(original);
+    delete hit.metadata[ISOLATED_SESSION_STAMP];
+    delete hit.metadata[ISOLATED_USER_ID_STAMP];
+    if (settings.joinBySessionStamp) hit.metadata[ISOLATED_SESSION_STAMP] = isolatedSessionStamp(hit);
+    if (settings.joinByUserId && hit.userId !== null) hit.metadata[ISOLATED_USER_ID_STAMP] = isolatedUserIdStamp(hit.propertyId, hit.userId);
+    const due = dueBucket(hit.request.serverReceivedTime, settings.sessionTimeoutMs);
+    prepared.push({ hit, settings, due, identifiers: identifiersOf(hit) });
+  }
+
+  // A hit whose due bucket the clock has reached belongs to a session that is closed or about
+  // to be; the reference drops it rather than open a session that would close at once.
+  // `cursor` guards the window after a restart, when the clock starts from zero again: buckets
+  // below the cursor are never visited again, so a hit due there could never be closed.
+  const cursor = ctx.store.cursor();
+  const kept: PreparedHit[] = [];
+  const lateByBucket = new Map<number, PreparedHit[]>();
+  for (const p of prepared) {
+    if (p.due <= ctx.currentBucket || (cursor !== undefined && p.due < cursor)) {
+      let group = lateByBucket.get(p.due);
+      if (group === undefined) lateByBucket.set(p.due, (group = []));
+      group.push(p);
+    } else {
+      kept.push(p);
+    }
+  }
+  for (const [bucket, group] of lateByBucket) {
+    report.late += group.length;
+    ctx.logger.warn('dropping late hits: the proto-session bucket they are due in has already passed', {
+      hits: group.length,
+      bucket,
+      current_bucket: ctx.currentBucket,
+      cursor,
+    });
+  }
+  // Stable: hits of one request share a time and keep their request order.
+  kept.sort((a, b) => a.hit.request.serverReceivedTime - b.hit.request.serverReceivedTime);
+
+  ctx.store.transaction(() => {
+    // Claim each identifier; the first client to claim one owns it. A client that meets an
+    // identifier owned by another client is attributed to that owner for the whole batch
+    // (one hop only: the owner's own owner is not followed).
+    const ownerOf = new Map<string, string>();
+    for (const p of kept) {
+      for (const key of p.identifiers) {
+        const owner = ctx.store.claimIdentifier(key, p.hit.authoritativeClientId);
+        if (owner !== p.hit.authoritativeClientId) ownerOf.set(clientKey(p.hit.propertyId, p.hit.authoritativeClientId), owner);
+      }
+    }
+
+    for (const p of kept) {
+      const hit = p.hit;
+      const owner = ownerOf.get(clientKey(hit.propertyId, hit.authoritativeClientId));
+      if (owner !== undefined) {
+        hit.metadata[ORIGINAL_AUTHORITATIVE_CLIENT_ID] = hit.authoritativeClientId;
+        hit.metadata[MARKED_FOR_EVICTION] = 'true';
+        hit.authoritativeClientId = owner;
+      }
+      const psId = isolatedClientId(hit.propertyId, hit.authoritativeClientId);
+      hit.metadata[ISOLATED_CLIENT_ID] = psId;
+      if (ctx.store.appendHit(psId, hit.id, hit.request.serverReceivedTime, encodeHit(hit))) report.stored++;
+      else report.duplicates++;
+      ctx.store.markDue(psId, p.due, hit.request.serverReceivedTime);
+    }
+
+    // Identifiers of late hits may be stale leftovers; release them, but only when their owner
+    // has no open proto-session (the reference releases them unconditionally, which can cut a
+    // live session off from its own identifiers).
+    const released = new Set<string>();
+    for (const group of lateByBucket.values()) {
+      for (const p of group) {
+        for (const key of p.identifiers) {
+          const k = `${key.type}\u0000${key.stamp}`;
+          if (released.has(k)) continue;
+          released.add(k);
+          const owner = ctx.store.identifierOwner(key);
+          if (owner !== undefined && !ctx.store.isOpen(isolatedClientId(p.hit.propertyId, owner))) ctx.store.removeIdentifier(key);
+        }
+      }
+    }
+  });
+
+  const last = kept[kept.length - 1];
+  report.lastHitTimeMs = last?.hit.request.serverReceivedTime;
+  return report;
+}

@@ -1,0 +1,240 @@
+import { join } from 'node:path';
+import type { Statement } from 'better-sqlite3';
+import { openSqliteDatabase, type SqliteDatabase } from '../storage/sqlite-database.js';
+import { SqliteKV } from '../storage/sqlite-kv.js';
+import type { IdentifierKey, IdentifierType, ProtoSessionStore, StoredHit, StoredProtoSession } from './store.js';
+
+export const STATE_FILE_NAME = 'cairn-state.db';
+export const CURSOR_KEY = 'timingwheel.next.default';
+const SCHEMA_VERSION = 1;
+
+/*
+ * Bucket membership is not a table of its own: a proto-session belongs to exactly one bucket,
+ * its latest due bucket, and the index on proto_session_due(bucket) answers both "who is due in
+ * bucket b" and "next non-empty bucket from the cursor" without the stale entries a separate
+ * membership set would collect.
+ *
+ * Proto-session ids and stamps are SHA-256 digests; they are stored as their 32 bytes rather
+ * than 64 hex characters, which halves the indexes that every hit inserts into at a random spot.
+ *
+ * Hit rows carry an integer `seq` (the rowid): it gives arrival order as the tie-breaker for
+ * equal server-received times (events of one request share a time and must keep their order),
+ * and it names the exact rows a close read.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS identifiers (
+  type  INTEGER NOT NULL,
+  stamp BLOB NOT NULL,
+  owner TEXT NOT NULL,
+  PRIMARY KEY (type, stamp)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS proto_session_hits (
+  seq              INTEGER PRIMARY KEY,
+  proto_session_id BLOB NOT NULL,
+  hit_id           TEXT NOT NULL,
+  received_ms      REAL NOT NULL,
+  payload          BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS proto_session_hits_by_session ON proto_session_hits (proto_session_id, hit_id);
+CREATE TABLE IF NOT EXISTS proto_session_due (
+  proto_session_id BLOB PRIMARY KEY NOT NULL,
+  bucket           INTEGER NOT NULL,
+  first_hit_ms     REAL NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS proto_session_due_by_bucket ON proto_session_due (bucket);
+CREATE INDEX IF NOT EXISTS proto_session_due_by_first_hit ON proto_session_due (first_hit_ms);
+`;
+
+const IDENTIFIER_TYPE_CODE: Record<IdentifierType, number> = { session_stamp: 1, user_id: 2 };
+
+const DIGEST_HEX = /^[0-9a-f]{64}$/;
+
+/** Ids and stamps must be lowercase SHA-256 hex (what stamps.ts produces). */
+function digestBytes(hex: string, what: string): Buffer {
+  if (!DIGEST_HEX.test(hex)) throw new TypeError(`${what} must be 64 lowercase hex characters, got ${JSON.stringify(hex)}`);
+  return Buffer.from(hex, 'hex');
+}
+
+interface BucketRow {
+  id: Buffer;
+  seq: number | null;
+  hit_id: string | null;
+  received_ms: number | null;
+  payload: Buffer | null;
+}
+
+export interface SqliteProtoSessionStoreOptions {
+  /**
+   * SQLite page cache in KiB (default 64 MiB). With a million open proto-sessions the indexes
+   * outgrow it and intake slows down to the speed of page reads; more cache is more RSS.
+   */
+  cacheKiB?: number;
+}
+
+/** Proto-session state in one SQLite file, `<bolt directory>/cairn-state.db`. */
+export class SqliteProtoSessionStore implements ProtoSessionStore {
+  private readonly kv: SqliteKV;
+  private readonly stmts: {
+    ownerOf: Statement<[number, Buffer], { owner: string }>;
+    insertIdentifier: Statement<[number, Buffer, string]>;
+    deleteIdentifier: Statement<[number, Buffer]>;
+    insertHit: Statement<[Buffer, string, number, Buffer]>;
+    upsertDue: Statement<[Buffer, number, number]>;
+    dueOf: Statement<[Buffer], { bucket: number }>;
+    nextDue: Statement<[number], { bucket: number | null }>;
+    readBucket: Statement<[number], BucketRow>;
+    deleteHit: Statement<[number]>;
+    deleteDueIfAt: Statement<[Buffer, number]>;
+    countOpen: Statement<[], { n: number }>;
+    oldestFirstHit: Statement<[], { ms: number | null }>;
+  };
+
+  static open(directory: string, options: SqliteProtoSessionStoreOptions = {}): SqliteProtoSessionStore {
+    const db = openSqliteDatabase(join(directory, STATE_FILE_NAME), { cacheKiB: options.cacheKiB ?? 64 * 1024 });
+    try {
+      return new SqliteProtoSessionStore(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  constructor(readonly db: SqliteDatabase) {
+    const version = db.pragma('user_version', { simple: true });
+    if (typeof version !== 'number' || version > SCHEMA_VERSION) {
+      throw new Error(`${db.name} holds proto-session state of schema version ${String(version)}; this build reads version ${SCHEMA_VERSION}`);
+    }
+    db.exec(SCHEMA);
+    // A larger WAL between checkpoints lets the many writes to the same index pages coalesce.
+    db.pragma('wal_autocheckpoint = 10000');
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.kv = new SqliteKV(db, { table: 'kv' });
+    this.stmts = {
+      ownerOf: db.prepare('SELECT owner FROM identifiers WHERE type = ? AND stamp = ?'),
+      insertIdentifier: db.prepare('INSERT INTO identifiers (type, stamp, owner) VALUES (?, ?, ?)'),
+      deleteIdentifier: db.prepare('DELETE FROM identifiers WHERE type = ? AND stamp = ?'),
+      insertHit: db.prepare(
+        'INSERT INTO proto_session_hits (proto_session_id, hit_id, received_ms, payload) VALUES (?, ?, ?, ?) ON CONFLICT (proto_session_id, hit_id) DO NOTHING',
+      ),
+      upsertDue: db.prepare(
+        `INSERT INTO proto_session_due (proto_session_id, bucket, first_hit_ms) VALUES (?, ?, ?)
+         ON CONFLICT (proto_session_id) DO UPDATE SET
+           bucket = max(bucket, excluded.bucket),
+           first_hit_ms = min(first_hit_ms, excluded.first_hit_ms)
+         WHERE excluded.bucket > bucket OR excluded.first_hit_ms < first_hit_ms`,
+      ),
+      dueOf: db.prepare('SELECT bucket FROM proto_session_due WHERE proto_session_id = ?'),
+      nextDue: db.prepare('SELECT min(bucket) AS bucket FROM proto_session_due WHERE bucket >= ?'),
+      readBucket: db.prepare(
+        `SELECT d.proto_session_id AS id, h.seq, h.hit_id, h.received_ms, h.payload
+         FROM proto_session_due d LEFT JOIN proto_session_hits h ON h.proto_session_id = d.proto_session_id
+         WHERE d.bucket = ?
+         ORDER BY d.proto_session_id, h.received_ms, h.seq`,
+      ),
+      deleteHit: db.prepare('DELETE FROM proto_session_hits WHERE seq = ?'),
+      deleteDueIfAt: db.prepare('DELETE FROM proto_session_due WHERE proto_session_id = ? AND bucket = ?'),
+      countOpen: db.prepare('SELECT count(*) AS n FROM proto_session_due'),
+      oldestFirstHit: db.prepare('SELECT min(first_hit_ms) AS ms FROM proto_session_due'),
+    };
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  claimIdentifier(key: IdentifierKey, clientId: string): string {
+    const type = IDENTIFIER_TYPE_CODE[key.type];
+    const stamp = digestBytes(key.stamp, 'identifier stamp');
+    const row = this.stmts.ownerOf.get(type, stamp);
+    if (row !== undefined) return row.owner;
+    this.stmts.insertIdentifier.run(type, stamp, clientId);
+    return clientId;
+  }
+
+  identifierOwner(key: IdentifierKey): string | undefined {
+    return this.stmts.ownerOf.get(IDENTIFIER_TYPE_CODE[key.type], digestBytes(key.stamp, 'identifier stamp'))?.owner;
+  }
+
+  removeIdentifier(key: IdentifierKey): void {
+    this.stmts.deleteIdentifier.run(IDENTIFIER_TYPE_CODE[key.type], digestBytes(key.stamp, 'identifier stamp'));
+  }
+
+  appendHit(protoSessionId: string, hitId: string, receivedMs: number, payload: Uint8Array): boolean {
+    const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    return this.stmts.insertHit.run(digestBytes(protoSessionId, 'proto-session id'), hitId, receivedMs, buf).changes > 0;
+  }
+
+  markDue(protoSessionId: string, bucket: number, hitTimeMs: number): void {
+    this.stmts.upsertDue.run(digestBytes(protoSessionId, 'proto-session id'), bucket, hitTimeMs);
+  }
+
+  dueBucketOf(protoSessionId: string): number | undefined {
+    return this.stmts.dueOf.get(digestBytes(protoSessionId, 'proto-session id'))?.bucket;
+  }
+
+  isOpen(protoSessionId: string): boolean {
+    return this.dueBucketOf(protoSessionId) !== undefined;
+  }
+
+  nextDueBucket(fromBucket: number): number | undefined {
+    // -Infinity does not bind; the smallest safe integer is below every real bucket.
+    const from = Number.isFinite(fromBucket) ? fromBucket : Number.MIN_SAFE_INTEGER;
+    return this.stmts.nextDue.get(from)?.bucket ?? undefined;
+  }
+
+  readBucket(bucket: number): StoredProtoSession[] {
+    const out: StoredProtoSession[] = [];
+    let current: StoredProtoSession | undefined;
+    let currentKey: Buffer | undefined;
+    for (const row of this.stmts.readBucket.iterate(bucket)) {
+      if (current === undefined || currentKey === undefined || !currentKey.equals(row.id)) {
+        currentKey = row.id;
+        current = { id: row.id.toString('hex'), hits: [] };
+        out.push(current);
+      }
+      if (row.seq !== null && row.hit_id !== null && row.received_ms !== null && row.payload !== null) {
+        const hit: StoredHit = { seq: row.seq, hitId: row.hit_id, receivedMs: row.received_ms, payload: row.payload };
+        current.hits.push(hit);
+      }
+    }
+    return out;
+  }
+
+  removeClosed(bucket: number, closed: readonly StoredProtoSession[]): void {
+    for (const ps of closed) {
+      for (const hit of ps.hits) this.stmts.deleteHit.run(hit.seq);
+      this.stmts.deleteDueIfAt.run(digestBytes(ps.id, 'proto-session id'), bucket);
+    }
+  }
+
+  cursor(): number | undefined {
+    const raw = this.kv.get(CURSOR_KEY);
+    if (raw === null || raw.byteLength === 0) return undefined;
+    const text = Buffer.from(raw).toString('ascii');
+    if (!/^-?\d+$/.test(text)) throw new Error(`timing-wheel cursor ${CURSOR_KEY} holds ${JSON.stringify(text)}, not a bucket number`);
+    return Number(text);
+  }
+
+  setCursor(bucket: number): void {
+    if (!Number.isSafeInteger(bucket)) throw new RangeError(`timing-wheel cursor must be an integer, got ${bucket}`);
+    this.kv.set(CURSOR_KEY, String(bucket));
+  }
+
+  openCount(): number {
+    return this.stmts.countOpen.get()?.n ?? 0;
+  }
+
+  oldestFirstHitMs(): number | undefined {
+    return this.stmts.oldestFirstHit.get()?.ms ?? undefined;
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    // Fold the WAL back into the main file so a stopped worker leaves one file behind.
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Identifier isolation: every identifier the worker joins or groups by is hashed together with
+ * the property id, so the same client id, user id or device fingerprint in two properties never
+ * meets. The formulas are fixed by the reference (SHA-256, lowercase hex) because the values
+ * end up in hit metadata and so in output columns.
+ */
+import { createHash } from 'node:crypto';
+import type { Headers, Hit } from '../hits/hit.js';
+import { firstParam } from '../hits/hit.js';
+
+export const ISOLATED_CLIENT_ID = 'isolated_client_id';
+export const ISOLATED_USER_ID_STAMP = 'isolated_user_id_stamp';
+export const ISOLATED_SESSION_STAMP = 'isolated_session_stamp';
+/** Set on a hit that was moved into another client's proto-session by a shared identifier. */
+export const ORIGINAL_AUTHORITATIVE_CLIENT_ID = 'original_authoritative_client_id';
+export const MARKED_FOR_EVICTION = 'marked_for_eviction';
+
+/** The request headers that make up the computed session stamp, in formula order. */
+export const SESSION_STAMP_HEADERS: readonly string[] = [
+  'Accept',
+  'Accept-Encoding',
+  'Accept-Language',
+  'User-Agent',
+  'Sec-CH-UA',
+  'Sec-CH-UA-Mobile',
+  'Sec-CH-UA-Platform',
+  'Sec-CH-UA-Platform-Version',
+  'Sec-CH-UA-Model',
+  'Sec-CH-UA-Full-Version',
+];
+
+/** Query parameter carrying a client-provided session stamp. */
+export const CLIENT_SESSION_STAMP_PARAM = 'fss';
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function isolatedClientId(propertyId: string, authoritativeClientId: string): string {
+  return sha256Hex(`${propertyId}|${authoritativeClientId}`);
+}
+
+export function isolatedUserIdStamp(propertyId: string, userId: string): string {
+  return sha256Hex(`${propertyId}|${userId}`);
+}
+
+/** Go's canonical MIME header form (`sec-ch-ua` → `Sec-Ch-Ua`), the form the receiver stores. */
+export function canonicalHeaderName(name: string): string {
+  return name
+    .toLowerCase()
+    .split('-')
+    .map((part) => (part.length === 0 ? part : part[0]!.toUpperCase() + part.slice(1)))
+    .join('-');
+}
+
+// Every hit looks up the same ten names; their canonical forms are worth remembering.
+const canonicalNames = new Map<string, string>();
+
+/**
+ * First value of a header, looked up without regard to case: the receiver stores canonical
+ * names, but hits built elsewhere (tests, other protocols) may not.
+ */
+export function firstHeaderValue(headers: Headers, name: string): string {
+  let canonical = canonicalNames.get(name);
+  if (canonical === undefined) {
+    canonical = canonicalHeaderName(name);
+    if (canonicalNames.size < 64) canonicalNames.set(name, canonical);
+  }
+  const direct = headers.get(canonical) ?? headers.get(name);
+  if (direct !== undefined) return direct[0] ?? '';
+  const lower = name.toLowerCase();
+  for (const [key, values] of headers) if (key.toLowerCase() === lower) return values[0] ?? '';
+  return '';
+}
+
+/** `YYYY-MM-DD` of the instant in UTC. */
+export function utcDate(timeMs: number): string {
+  const d = new Date(timeMs);
+  const y = d.getUTCFullYear();
+  const yyyy = y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : String(y);
+  return `${yyyy}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+}
+
+/**
+ * The isolated session stamp: from `fss` when the client sent a non-empty one (no date, so it
+ * holds across midnight), otherwise a fingerprint of the browser headers, the masked IP as the
+ * receiver stored it, the property and the UTC day.
+ */
+export function isolatedSessionStamp(hit: Hit): string {
+  const fss = firstParam(hit.request.queryParams, CLIENT_SESSION_STAMP_PARAM);
+  if (fss !== undefined && fss !== '') return sha256Hex(`fss=${fss}|${hit.propertyId}`);
+  const parts = SESSION_STAMP_HEADERS.map((h) => firstHeaderValue(hit.request.headers, h));
+  parts.push(hit.request.ip, hit.propertyId, utcDate(hit.request.serverReceivedTime));
+  return sha256Hex(parts.join('|'));
+}
+
+/** The proto-session a hit belongs to; falls back to the raw id for hits not yet isolated. */
+export function protoSessionIdOf(hit: Hit): string {
+  return hit.metadata[ISOLATED_CLIENT_ID] ?? hit.authoritativeClientId;
+}

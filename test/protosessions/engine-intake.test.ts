@@ -1,0 +1,228 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Hit } from '../../src/hits/hit.js';
+import { createHitsTask, createPingTask } from '../../src/queue/hits-task.js';
+import { DropTaskError, PROCESS_HITS_TASK } from '../../src/queue/task.js';
+import { isolatedClientId, isolatedSessionStamp } from '../../src/protosessions/stamps.js';
+import { at, harness, hit, property, registry } from './helpers.js';
+
+const BROWSER: [string, string[]][] = [
+  ['User-Agent', ['Mozilla/5.0 Shared']],
+  ['Accept-Language', ['en-GB']],
+];
+
+test('the same client id in two properties makes two proto-sessions', async () => {
+  const h = harness({ properties: registry(property('shop'), property('blog')) });
+  try {
+    await h.engine.handleHits([hit({ client: 'c1', property: 'shop', id: 's1' }), hit({ client: 'c1', property: 'blog', id: 'b1' })]);
+    assert.is(h.engine.openProtoSessions(), 2);
+    await h.engine.closeAll();
+    const sessions = h.closer.calls.flat();
+    assert.equal(sessions.map((ps) => ps.map((x) => x.id)).sort(), [['b1'], ['s1']]);
+    const ids = sessions.map((ps) => ps[0]!.metadata['isolated_client_id']).sort();
+    assert.equal(ids, [isolatedClientId('blog', 'c1'), isolatedClientId('shop', 'c1')].sort());
+  } finally {
+    await h.done();
+  }
+});
+
+test('a shared session stamp joins a second client into the first one\'s proto-session', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ client: 'client-a', id: 'a1', at: at(0), headers: BROWSER })]);
+    await h.engine.handleHits([
+      hit({ client: 'client-b', id: 'b1', at: at(5), headers: BROWSER }),
+      hit({ client: 'client-b', id: 'b2', at: at(6), headers: [['User-Agent', ['different']]] }),
+    ]);
+    assert.is(h.engine.openProtoSessions(), 1, 'every hit of client-b in the batch follows, even b2 with its own stamp');
+    await h.engine.closeAll();
+    assert.equal(h.closer.sessions(), [['a1', 'b1', 'b2']]);
+    const [a1, b1] = h.closer.calls[0]![0]!;
+    assert.is(b1!.authoritativeClientId, 'client-a');
+    assert.is(b1!.clientId, 'client-b', 'the client id itself is kept');
+    assert.is(b1!.metadata['original_authoritative_client_id'], 'client-b');
+    assert.is(b1!.metadata['marked_for_eviction'], 'true');
+    assert.is(b1!.metadata['isolated_client_id'], isolatedClientId('shop', 'client-a'));
+    assert.is(b1!.metadata['isolated_session_stamp'], a1!.metadata['isolated_session_stamp']);
+    assert.is(a1!.metadata['original_authoritative_client_id'], undefined);
+    assert.is(a1!.metadata['isolated_session_stamp'], isolatedSessionStamp(hit({ headers: BROWSER, at: at(0) })));
+  } finally {
+    await h.done();
+  }
+});
+
+test('clients sharing a stamp within one batch join the earliest one', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([
+      hit({ client: 'late-comer', id: 'l1', at: at(3), headers: BROWSER }),
+      hit({ client: 'early-bird', id: 'e1', at: at(1), headers: BROWSER }),
+    ]);
+    await h.engine.closeAll();
+    assert.equal(h.closer.sessions(), [['e1', 'l1']]);
+    assert.is(h.closer.calls[0]![0]![1]!.authoritativeClientId, 'early-bird');
+  } finally {
+    await h.done();
+  }
+});
+
+test('a shared user id joins clients whose headers differ', async () => {
+  const h = harness({ properties: registry(property('shop', { joinBySessionStamp: false })) });
+  try {
+    await h.engine.handleHits([hit({ client: 'phone', userId: 'user-42', id: 'p1', at: at(0) })]);
+    await h.engine.handleHits([hit({ client: 'laptop', userId: 'user-42', id: 'l1', at: at(2) }), hit({ client: 'tablet', userId: null, id: 't1', at: at(3) })]);
+    await h.engine.closeAll();
+    assert.equal(h.closer.sessions().sort(), [['p1', 'l1'], ['t1']].sort());
+    const joined = h.closer.calls.flat().find((ps) => ps.length === 2)!;
+    assert.is(joined[1]!.authoritativeClientId, 'phone');
+    assert.is(joined[0]!.metadata['isolated_session_stamp'], undefined, 'no session stamp when that join is off');
+    assert.match(joined[0]!.metadata['isolated_user_id_stamp']!, /^[0-9a-f]{64}$/);
+  } finally {
+    await h.done();
+  }
+});
+
+test('joining is decided per property: off in one, on in the other', async () => {
+  const h = harness({
+    properties: registry(property('solo', { joinBySessionStamp: false, joinByUserId: false }), property('shop')),
+  });
+  try {
+    const batch: Hit[] = [];
+    for (const p of ['solo', 'shop']) {
+      batch.push(hit({ property: p, client: 'x', userId: 'u', headers: BROWSER, id: `${p}-x` }));
+      batch.push(hit({ property: p, client: 'y', userId: 'u', headers: BROWSER, id: `${p}-y` }));
+    }
+    await h.engine.handleHits(batch);
+    await h.engine.closeAll();
+    assert.equal(h.closer.sessions().sort(), [['shop-x', 'shop-y'], ['solo-x'], ['solo-y']]);
+    const solo = h.closer.calls.flat().find((ps) => ps[0]!.id === 'solo-x')!;
+    assert.equal(Object.keys(solo[0]!.metadata).sort(), ['isolated_client_id', 'protocol']);
+  } finally {
+    await h.done();
+  }
+});
+
+test('a conflict in one property does not rewrite the same client id in another', async () => {
+  const h = harness({ properties: registry(property('shop'), property('blog')) });
+  try {
+    await h.engine.handleHits([hit({ property: 'shop', client: 'owner', headers: BROWSER, id: 'o1' })]);
+    await h.engine.handleHits([
+      hit({ property: 'shop', client: 'visitor', headers: BROWSER, id: 'v-shop' }),
+      hit({ property: 'blog', client: 'visitor', headers: [['User-Agent', ['blog reader']]], id: 'v-blog' }),
+    ]);
+    await h.engine.closeAll();
+    const blog = h.closer.calls.flat().find((ps) => ps[0]!.propertyId === 'blog')!;
+    assert.is(blog[0]!.authoritativeClientId, 'visitor');
+    assert.equal(h.closer.sessions().sort(), [['o1', 'v-shop'], ['v-blog']]);
+  } finally {
+    await h.done();
+  }
+});
+
+test('a late hit (due bucket already reached) is dropped with a warning and never closed', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ client: 'a', at: at(100), id: 'now' })]);
+    const report = await h.engine.handleHits([hit({ client: 'b', at: at(70), id: 'late' }), hit({ client: 'c', at: at(71), id: 'just-in-time' })]);
+    assert.is(report.late, 1);
+    assert.is(report.stored, 1);
+    const warning = h.logger.entries.find((e) => e.level === 'warn' && e.msg.includes('late'));
+    assert.ok(warning);
+    assert.is(warning.fields?.['bucket'], Math.floor(at(100) / 1000));
+    await h.engine.closeAll();
+    assert.equal(h.closer.allHitIds().sort(), ['just-in-time', 'now']);
+  } finally {
+    await h.done();
+  }
+});
+
+test('the due bucket keeps the maximum: an older hit arriving later does not close the session early', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ client: 'x', at: at(50), id: 'newer' })]);
+    await h.engine.handleHits([hit({ client: 'x', at: at(30), id: 'older' })]);
+    await h.engine.advanceTime(at(62));
+    await h.engine.closeDue();
+    assert.equal(h.closer.calls, [], 'at 62 s only the older hit would be due');
+    await h.engine.advanceTime(at(82));
+    await h.engine.closeDue();
+    assert.equal(h.closer.sessions(), [['older', 'newer']], 'hits in time order');
+  } finally {
+    await h.done();
+  }
+});
+
+test('re-delivering the same task gives the same closed sessions, without duplicate hits', async () => {
+  const run = async (deliveries: number): Promise<string[][]> => {
+    const h = harness();
+    try {
+      const task = createHitsTask(
+        [
+          hit({ client: 'a', id: 'a1', at: at(0), headers: BROWSER }),
+          hit({ client: 'b', id: 'b1', at: at(1), headers: BROWSER }),
+          hit({ client: 'c', id: 'c1', at: at(2) }),
+          hit({ client: 'c', id: 'c2', at: at(2) }),
+        ],
+        'task-1',
+      );
+      for (let i = 0; i < deliveries; i++) await h.engine.handleTask(task);
+      await h.engine.advanceTime(at(40));
+      await h.engine.closeDue();
+      return h.closer.sessions();
+    } finally {
+      await h.done();
+    }
+  };
+  const once = await run(1);
+  assert.equal(once.map((s) => [...s].sort()).sort(), [['a1', 'b1'], ['c1', 'c2']]);
+  assert.equal(await run(2), once);
+  assert.equal(await run(3), once);
+});
+
+test('handleTask: a ping moves the clock, a hits task is stored, an undecodable body is a DropTaskError', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleTask(createHitsTask([hit({ at: at(0) })]));
+    assert.is(h.engine.now(), at(0));
+    await h.engine.handleTask(createPingTask(new Date(at(45))));
+    assert.is(h.engine.now(), at(45));
+    await h.engine.handleTask(createPingTask(new Date(at(10))));
+    assert.is(h.engine.now(), at(45), 'the clock never goes back');
+    let caught: unknown;
+    try {
+      await h.engine.handleTask({ type: PROCESS_HITS_TASK, headers: {}, body: new Uint8Array([1, 2, 3]) });
+    } catch (err) {
+      caught = err;
+    }
+    assert.ok(caught instanceof DropTaskError);
+    const debug = h.logger.entries.find((e) => e.level === 'debug' && e.msg.startsWith('appending to proto-sessions'));
+    assert.ok(debug, 'the log line black-box tests look for');
+  } finally {
+    await h.done();
+  }
+});
+
+test('intake leaves the caller\'s hit objects alone', async () => {
+  const h = harness();
+  try {
+    const mine = [hit({ client: 'a', headers: BROWSER }), hit({ client: 'b', headers: BROWSER })];
+    await h.engine.handleHits(mine);
+    assert.equal(mine[1]!.metadata, { protocol: 'ga4' });
+    assert.is(mine[1]!.authoritativeClientId, 'b');
+  } finally {
+    await h.done();
+  }
+});
+
+test('hits of a property nobody configures are skipped and counted', async () => {
+  const h = harness({ properties: registry(property('shop')) });
+  try {
+    const report = await h.engine.handleHits([hit({ property: 'nope' }), hit({ property: 'shop' })]);
+    assert.is(report.unknownProperty, 1);
+    assert.is(report.stored, 1);
+  } finally {
+    await h.done();
+  }
+});
+
+test.run();

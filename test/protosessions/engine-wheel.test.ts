@@ -1,0 +1,310 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createPingTask } from '../../src/queue/hits-task.js';
+import { EngineClosedError } from '../../src/protosessions/engine.js';
+import { closerShard } from '../../src/protosessions/fnv.js';
+import { SqliteProtoSessionStore } from '../../src/protosessions/sqlite-store.js';
+import { at, harness, hit, RecordingCloser, T0, TIMEOUT_S } from './helpers.js';
+
+const B0 = T0 / 1000;
+
+async function settle(rounds = 30): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+test('off by one: a hit at second s with timeout T closes only when the clock reaches s + T + 2', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ client: 'a', at: at(0), id: 'a' }), hit({ client: 'b', at: at(0, 999), id: 'b' })]);
+    await h.engine.advanceTime(at(TIMEOUT_S + 1, 999));
+    let report = await h.engine.closeDue();
+    assert.is(report.buckets, 0);
+    assert.equal(h.closer.calls, []);
+    await h.engine.advanceTime(at(TIMEOUT_S + 2));
+    report = await h.engine.closeDue();
+    assert.equal({ buckets: report.buckets, protoSessions: report.protoSessions, hits: report.hits }, { buckets: 1, protoSessions: 2, hits: 2 });
+    assert.is(h.closer.calls.length, 1, 'both sessions of the bucket in one close call');
+    assert.is(h.engine.openProtoSessions(), 0);
+  } finally {
+    await h.done();
+  }
+});
+
+test('pings close sessions while no hits arrive', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ at: at(0), id: 'x' })]);
+    for (let s = 1; s <= TIMEOUT_S + 2; s++) {
+      await h.engine.handleTask(createPingTask(new Date(at(s))));
+      await h.engine.closeDue();
+      assert.is(h.closer.calls.length, s < TIMEOUT_S + 2 ? 0 : 1, `after the ping at +${s}s`);
+    }
+    assert.equal(h.closer.sessions(), [['x']]);
+  } finally {
+    await h.done();
+  }
+});
+
+test('a bucket\'s sessions reach the closer ordered by FNV shard then id; hits by time, ties in arrival order', async () => {
+  const h = harness();
+  try {
+    const clients = Array.from({ length: 25 }, (_, i) => `client-${i}`);
+    await h.engine.handleHits(clients.map((c) => hit({ client: c, at: at(0), id: `${c}-hit` })));
+    await h.engine.handleHits([
+      hit({ client: 'solo', at: at(0, 500), id: 'z-second' }),
+      hit({ client: 'solo', at: at(0, 100), id: 'y-first' }),
+      hit({ client: 'solo', at: at(0, 500), id: 'a-third' }),
+    ]);
+    await h.engine.closeAll();
+    assert.is(h.closer.calls.length, 1);
+    const order = h.closer.calls[0]!.map((ps) => ps[0]!.metadata['isolated_client_id']!);
+    const expected = [...order].sort((a, b) => closerShard(a) - closerShard(b) || (a < b ? -1 : 1));
+    assert.equal(order, expected);
+    const solo = h.closer.calls[0]!.find((ps) => ps[0]!.clientId === 'solo')!;
+    assert.equal(solo.map((x) => x.id), ['y-first', 'z-second', 'a-third']);
+  } finally {
+    await h.done();
+  }
+});
+
+test('restart: the cursor and open sessions survive in the state file and close later', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ client: 'a', at: at(0), id: 'a' }), hit({ client: 'b', at: at(20), id: 'b' })]);
+    await h.engine.advanceTime(at(33));
+    await h.engine.closeDue();
+    assert.equal(h.closer.sessions(), [['a']]);
+    await h.reopen();
+    assert.is(h.engine.now(), 0, 'the clock is not persisted');
+    assert.is(h.engine.openProtoSessions(), 1);
+    await h.engine.closeDue();
+    assert.is(h.closer.calls.length, 1, 'nothing closes before time is seen again');
+    // A hit due behind the cursor could never be closed after the restart: it is dropped.
+    const report = await h.engine.handleHits([hit({ client: 'stale', at: at(0), id: 'stale' })]);
+    assert.is(report.late, 1);
+    await h.engine.handleTask(createPingTask(new Date(at(52))));
+    await h.engine.closeDue();
+    assert.equal(h.closer.sessions(), [['a'], ['b']]);
+    const store = SqliteProtoSessionStore.open(h.dir);
+    await h.engine.close();
+    assert.is(store.cursor(), B0 + 51);
+    store.close();
+  } finally {
+    await h.done();
+  }
+});
+
+test('catch-up after a jump in time closes every due bucket, in order, in one closeDue', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ client: 'a', at: at(0), id: 'a' })]);
+    await h.engine.handleHits([hit({ client: 'b', at: at(10), id: 'b' })]);
+    await h.engine.handleHits([hit({ client: 'c', at: at(20), id: 'c' })]);
+    await h.engine.handleHits([hit({ client: 'd', at: at(5000), id: 'd' })]);
+    const report = await h.engine.closeDue();
+    assert.is(report.buckets, 3);
+    assert.equal(h.closer.sessions(), [['a'], ['b'], ['c']]);
+    assert.is(h.engine.openProtoSessions(), 1);
+  } finally {
+    await h.done();
+  }
+});
+
+test('a first batch spanning more than the timeout loses nothing (the cursor starts at the earliest due bucket)', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ client: 'old', at: at(0), id: 'old' }), hit({ client: 'new', at: at(100), id: 'new' })]);
+    await h.engine.closeDue();
+    assert.equal(h.closer.sessions(), [['old']]);
+  } finally {
+    await h.done();
+  }
+});
+
+test('skipCatchUp: the first tick after a restart moves the cursor to now; skipped sessions wait for a new hit', async () => {
+  for (const skip of [false, true]) {
+    const h = harness();
+    try {
+      await h.engine.handleHits([hit({ client: 'sleeper', at: at(0), id: 'before' })]);
+      await h.engine.closeDue();
+      await h.reopen({ skipCatchUp: skip });
+      await h.engine.handleTask(createPingTask(new Date(at(1000))));
+      await h.engine.closeDue();
+      if (!skip) {
+        assert.equal(h.closer.sessions(), [['before']], 'without the option the backlog is closed');
+        continue;
+      }
+      assert.equal(h.closer.calls, []);
+      assert.ok(h.logger.entries.some((e) => e.level === 'info' && e.msg.includes('skipping proto-session catch-up')));
+      assert.is(h.engine.openProtoSessions(), 1);
+      // New traffic closes normally, and a new hit of the skipped client takes its old hits along.
+      await h.engine.handleHits([hit({ client: 'sleeper', at: at(1001), id: 'after' }), hit({ client: 'fresh', at: at(1001), id: 'fresh' })]);
+      await h.engine.advanceTime(at(1001 + TIMEOUT_S + 2));
+      await h.engine.closeDue();
+      assert.equal(h.closer.sessions().sort(), [['before', 'after'], ['fresh']]);
+    } finally {
+      await h.done();
+    }
+  }
+});
+
+test('a closer that fails once: the bucket stays, is retried after the back-off, nothing lost or duplicated', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ client: 'a', at: at(0), id: 'a1' }), hit({ client: 'a', at: at(1), id: 'a2' }), hit({ client: 'b', at: at(1), id: 'b1' })]);
+    await h.engine.advanceTime(at(40));
+    h.closer.failuresLeft = 1;
+    const failed = await h.engine.closeDue();
+    assert.ok(failed.failure instanceof Error);
+    assert.is(failed.buckets, 0);
+    assert.is(h.engine.openProtoSessions(), 2);
+    assert.ok(h.logger.entries.some((e) => e.level === 'error'));
+    const soon = await h.engine.closeDue();
+    assert.ok(soon.backingOff, 'within the back-off nothing is tried');
+    h.wall.now += 1000;
+    const retried = await h.engine.closeDue();
+    assert.is(retried.failure, undefined);
+    assert.is(retried.buckets, 1);
+    assert.equal(h.closer.sessions().sort(), [['a1', 'a2'], ['b1']]);
+    assert.is(h.engine.openProtoSessions(), 0);
+  } finally {
+    await h.done();
+  }
+});
+
+test('a hit arriving while its session\'s bucket is being closed waits, is not lost, and closes later', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ client: 'a', at: at(0), id: 'first' })]);
+    await h.engine.advanceTime(at(TIMEOUT_S + 2));
+    h.closer.hold();
+    const started = h.closer.nextCallStarted();
+    const closing = h.engine.closeDue();
+    await started;
+    let intakeDone = false;
+    const intake = h.engine.handleHits([hit({ client: 'a', at: at(TIMEOUT_S + 3), id: 'second' })]).then((r) => {
+      intakeDone = true;
+      return r;
+    });
+    await settle();
+    assert.not.ok(intakeDone, 'intake does not interleave with a close in progress');
+    h.closer.open();
+    await closing;
+    const report = await intake;
+    assert.is(report.stored, 1);
+    assert.equal(h.closer.sessions(), [['first']]);
+    await h.engine.advanceTime(at(2 * TIMEOUT_S + 5));
+    await h.engine.closeDue();
+    assert.equal(h.closer.sessions(), [['first'], ['second']]);
+  } finally {
+    await h.done();
+  }
+});
+
+test('closeAll drains every open session regardless of time; replay-style advance then closeDue does the same', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ client: 'a', at: at(0), id: 'a' }), hit({ client: 'b', at: at(3), id: 'b' })]);
+    const report = await h.engine.closeAll();
+    assert.is(report.protoSessions, 2);
+    assert.equal(h.closer.sessions(), [['a'], ['b']]);
+    assert.is(h.engine.openProtoSessions(), 0);
+    await h.engine.handleHits([hit({ client: 'c', at: at(10), id: 'c' })]);
+    await h.engine.advanceTime(at(10 + TIMEOUT_S + 2));
+    await h.engine.closeDue();
+    assert.equal(h.closer.sessions(), [['a'], ['b'], ['c']]);
+    assert.equal((await h.engine.closeAll()).buckets, 0);
+  } finally {
+    await h.done();
+  }
+});
+
+test('closeAll rejects when the closer fails, keeping the state', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ at: at(0) })]);
+    h.closer.failuresLeft = 1;
+    let caught: unknown;
+    try {
+      await h.engine.closeAll();
+    } catch (err) {
+      caught = err;
+    }
+    assert.ok(caught instanceof Error);
+    assert.is(h.engine.openProtoSessions(), 1);
+    await h.engine.closeAll();
+    assert.is(h.closer.calls.length, 1);
+  } finally {
+    await h.done();
+  }
+});
+
+test('identifiers are released when their session closes: the next visitor with that stamp starts anew', async () => {
+  const h = harness();
+  const shared: [string, string[]][] = [['User-Agent', ['same device']]];
+  try {
+    await h.engine.handleHits([hit({ client: 'a', at: at(0), id: 'a', headers: shared })]);
+    await h.engine.advanceTime(at(TIMEOUT_S + 2));
+    await h.engine.closeDue();
+    await h.engine.handleHits([hit({ client: 'b', at: at(TIMEOUT_S + 3), id: 'b', headers: shared })]);
+    await h.engine.closeAll();
+    const second = h.closer.calls[1]![0]!;
+    assert.is(second[0]!.authoritativeClientId, 'b');
+    assert.is(second[0]!.metadata['marked_for_eviction'], undefined);
+  } finally {
+    await h.done();
+  }
+});
+
+test('the timer closes due buckets while running; stop() waits for the close in hand', async () => {
+  const closer = new RecordingCloser();
+  const h = harness({ closer, tickIntervalMs: 5 });
+  // The wheel's timer is unref'd (the consumer keeps a worker alive), so the test holds the loop open.
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    h.engine.start();
+    await h.engine.handleHits([hit({ at: at(0), id: 'timed' })]);
+    const started = closer.nextCallStarted();
+    closer.hold();
+    await h.engine.advanceTime(at(TIMEOUT_S + 2));
+    await started;
+    let stopped = false;
+    const stopping = h.engine.stop().then(() => (stopped = true));
+    await settle();
+    assert.not.ok(stopped, 'stop waits for the close in hand');
+    closer.open();
+    await stopping;
+    assert.equal(closer.sessions(), [['timed']]);
+  } finally {
+    clearInterval(keepAlive);
+    await h.done();
+  }
+});
+
+test('metrics: open count and the age of the oldest open session on the hit-time clock', async () => {
+  const h = harness();
+  try {
+    assert.is(h.engine.oldestOpenProtoSessionAgeMs(), null);
+    await h.engine.handleHits([hit({ client: 'a', at: at(0) }), hit({ client: 'b', at: at(10) })]);
+    assert.is(h.engine.openProtoSessions(), 2);
+    assert.is(h.engine.oldestOpenProtoSessionAgeMs(), 10_000);
+  } finally {
+    await h.done();
+  }
+});
+
+test('after close() every call rejects with EngineClosedError', async () => {
+  const h = harness();
+  await h.engine.close();
+  let caught: unknown;
+  try {
+    await h.engine.handleHits([hit()]);
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof EngineClosedError);
+  assert.is(h.engine.openProtoSessions(), 0);
+  await h.done();
+});
+
+test.run();

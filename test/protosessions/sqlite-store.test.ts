@@ -1,0 +1,150 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CURSOR_KEY, SqliteProtoSessionStore, STATE_FILE_NAME } from '../../src/protosessions/sqlite-store.js';
+import { SqliteKV } from '../../src/storage/sqlite-kv.js';
+import { sha256Hex } from '../../src/protosessions/stamps.js';
+import { tempDir } from './helpers.js';
+
+const payload = (s: string): Uint8Array => new TextEncoder().encode(s);
+const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+const STAMP = { type: 'session_stamp', stamp: 'a'.repeat(64) } as const;
+/** Proto-session ids are SHA-256 hex; the store keeps them as bytes. */
+const id = (name: string): string => sha256Hex(name);
+
+function withStore(fn: (store: SqliteProtoSessionStore, dir: string) => void): () => void {
+  return () => {
+    const t = tempDir('ps-store');
+    const store = SqliteProtoSessionStore.open(t.dir);
+    try {
+      fn(store, t.dir);
+    } finally {
+      store.close();
+      t.cleanup();
+    }
+  };
+}
+
+test('the state file is cairn-state.db, mode 0600, WAL with synchronous=FULL', withStore((store, dir) => {
+  assert.is(statSync(join(dir, STATE_FILE_NAME)).mode & 0o777, 0o600);
+  assert.is(store.db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.is(store.db.pragma('synchronous', { simple: true }), 2);
+}));
+
+test('identifiers: the first claimant owns, others get the owner back, removal frees it', withStore((store) => {
+  assert.is(store.claimIdentifier(STAMP, 'client-a'), 'client-a');
+  assert.is(store.claimIdentifier(STAMP, 'client-a'), 'client-a');
+  assert.is(store.claimIdentifier(STAMP, 'client-b'), 'client-a');
+  assert.is(store.claimIdentifier({ type: 'user_id', stamp: STAMP.stamp }, 'client-b'), 'client-b', 'types are separate');
+  store.removeIdentifier(STAMP);
+  assert.is(store.identifierOwner(STAMP), undefined);
+  assert.is(store.claimIdentifier(STAMP, 'client-b'), 'client-b');
+}));
+
+test('appending a hit id twice keeps the first row; the due bucket keeps the maximum', withStore((store) => {
+  assert.ok(store.appendHit(id('ps'), 'h1', 5000, payload('first')));
+  assert.not.ok(store.appendHit(id('ps'), 'h1', 5000, payload('second')));
+  store.markDue(id('ps'), 40, 5000);
+  store.markDue(id('ps'), 35, 4000);
+  assert.is(store.dueBucketOf(id('ps')), 40, 'an earlier mark does not move the session back');
+  store.markDue(id('ps'), 42, 7000);
+  assert.is(store.dueBucketOf(id('ps')), 42);
+  assert.is(store.oldestFirstHitMs(), 4000);
+  const [ps] = store.readBucket(42);
+  assert.equal(ps!.hits.map((h) => text(h.payload)), ['first']);
+  assert.equal(store.readBucket(40), [], 'membership is the latest due bucket only');
+}));
+
+test('readBucket: sessions in id order, hits by time then arrival; nextDueBucket finds the next non-empty bucket', withStore((store) => {
+  store.appendHit(id('b'), 'late', 3000, payload('b3'));
+  store.appendHit(id('b'), 'zz', 1000, payload('b1-first'));
+  store.appendHit(id('b'), 'aa', 1000, payload('b1-second'));
+  store.appendHit(id('a'), 'x', 2000, payload('a2'));
+  store.markDue(id('b'), 10, 1000);
+  store.markDue(id('a'), 10, 2000);
+  store.markDue(id('c'), 20, 1000);
+  const read = store.readBucket(10);
+  assert.equal(read.map((ps) => ps.id), [id('a'), id('b')].sort());
+  const b = read.find((ps) => ps.id === id('b'))!;
+  assert.equal(b.hits.map((h) => text(h.payload)), ['b1-first', 'b1-second', 'b3']);
+  assert.is(store.nextDueBucket(-Infinity), 10);
+  assert.is(store.nextDueBucket(11), 20);
+  assert.is(store.nextDueBucket(21), undefined);
+  assert.equal(store.readBucket(20), [{ id: id('c'), hits: [] }], 'a mark without hits is listed empty');
+  assert.is(store.openCount(), 3);
+}));
+
+test('removeClosed deletes exactly the rows read; a hit appended meanwhile survives with its new mark', withStore((store) => {
+  store.appendHit(id('ps'), 'h1', 1000, payload('one'));
+  store.markDue(id('ps'), 31, 1000);
+  store.appendHit(id('other'), 'o1', 1000, payload('other'));
+  store.markDue(id('other'), 31, 1000);
+  const read = store.readBucket(31);
+  // While the close was awaited, a new hit arrived for the same session: due later.
+  store.appendHit(id('ps'), 'h2', 40_000, payload('two'));
+  store.markDue(id('ps'), 70, 40_000);
+  store.transaction(() => store.removeClosed(31, read));
+  assert.equal(store.readBucket(31), []);
+  const later = store.readBucket(70);
+  assert.equal(later.map((ps) => ps.id), [id('ps')]);
+  assert.equal(later[0]!.hits.map((h) => text(h.payload)), ['two']);
+  assert.not.ok(store.isOpen(id('other')));
+  assert.is(store.openCount(), 1);
+}));
+
+test('ids and stamps that are not SHA-256 hex are refused', withStore((store) => {
+  assert.throws(() => store.appendHit('not-a-digest', 'h', 1, payload('x')), /64 lowercase hex/);
+  assert.throws(() => store.claimIdentifier({ type: 'user_id', stamp: 'A'.repeat(64) }, 'c'), /64 lowercase hex/);
+}));
+
+test('the cursor lives under timingwheel.next.default as decimal text and rolls back with its transaction', withStore((store) => {
+  assert.is(store.cursor(), undefined);
+  store.setCursor(1_768_471_200);
+  assert.is(store.cursor(), 1_768_471_200);
+  assert.equal(new SqliteKV(store.db, { table: 'kv' }).get(CURSOR_KEY), payload('1768471200'));
+  assert.throws(() =>
+    store.transaction(() => {
+      store.setCursor(5);
+      store.appendHit(id('ps'), 'h', 1, payload('x'));
+      throw new Error('abort');
+    }),
+  );
+  assert.is(store.cursor(), 1_768_471_200);
+  assert.is(store.openCount(), 0);
+  assert.equal(store.readBucket(0), []);
+  assert.throws(() => store.setCursor(1.5), RangeError);
+}));
+
+test('state survives closing and reopening the file', () => {
+  const t = tempDir('ps-store-reopen');
+  try {
+    const a = SqliteProtoSessionStore.open(t.dir);
+    a.appendHit(id('ps'), 'h', 1000, payload('kept'));
+    a.markDue(id('ps'), 31, 1000);
+    a.claimIdentifier(STAMP, 'client-a');
+    a.setCursor(29);
+    a.close();
+    const b = SqliteProtoSessionStore.open(t.dir);
+    assert.is(b.cursor(), 29);
+    assert.is(b.identifierOwner(STAMP), 'client-a');
+    assert.equal(b.readBucket(31)[0]!.hits.map((h) => text(h.payload)), ['kept']);
+    b.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a state file from a newer schema is refused', () => {
+  const t = tempDir('ps-store-version');
+  try {
+    const a = SqliteProtoSessionStore.open(t.dir);
+    a.db.pragma('user_version = 99');
+    a.close();
+    assert.throws(() => SqliteProtoSessionStore.open(t.dir), /schema version 99/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test.run();

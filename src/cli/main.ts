@@ -5,6 +5,7 @@ import { runReceiverCommand } from './commands/receiver.js';
 import { runServerCommand } from './commands/server.js';
 import { runConfigDocsCommand } from './commands/config-docs.js';
 import { runReplayCommand } from './commands/replay.js';
+import { runWorkerCommand } from './commands/worker.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -33,6 +34,7 @@ interface CommandSpec {
 
 const COMMANDS: CommandSpec[] = [
   { name: 'server', summary: 'run the receiver and the worker in one process', run: runServerCommand, takesConfig: true },
+  { name: 'worker', summary: 'run the worker alone: queue in, sessions out to the warehouse', run: runWorkerCommand, takesConfig: true },
   { name: 'receiver', summary: 'run the HTTP receiver alone; hits go to the queue', run: runReceiverCommand, takesConfig: true },
   { name: 'replay', summary: 'replay recorded requests (NDJSON files) through parsing and the worker, then exit', run: runReplayCommand, takesConfig: true },
   { name: 'config-docs', summary: 'print every configuration key (Markdown with --markdown)', run: runConfigDocsCommand, takesConfig: false },

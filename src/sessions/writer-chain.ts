@@ -12,7 +12,8 @@ export const SESSION_SPOOL_SUBDIRECTORY = 'sessionwriter';
 /** The settings the chain reads (a full `Settings` fits). */
 export interface SessionWriterChainSettings {
   deliveryMode: Settings['deliveryMode'];
-  storage: Pick<Settings['storage'], 'spoolEnabled' | 'spoolDirectory' | 'spoolWriteChanBuffer'>;
+  storage: Pick<Settings['storage'], 'spoolEnabled' | 'spoolDirectory' | 'spoolWriteChanBuffer'> &
+    Partial<Pick<Settings['storage'], 'spoolFlushIntervalMs' | 'spoolBufferMaxAgeMs'>>;
 }
 
 export interface SessionWriterChainOptions {
@@ -62,6 +63,7 @@ export function buildSessionWriterChain(options: SessionWriterChainOptions): Ses
       child: terminal,
       directory: join(settings.storage.spoolDirectory, SESSION_SPOOL_SUBDIRECTORY),
       failureStrategy: atLeastOnce ? 'quarantine' : 'delete',
+      ...(settings.storage.spoolFlushIntervalMs !== undefined ? { flushIntervalMs: settings.storage.spoolFlushIntervalMs } : {}),
       logger,
       ...(timers !== undefined ? { timers } : {}),
     });
@@ -69,6 +71,9 @@ export function buildSessionWriterChain(options: SessionWriterChainOptions): Ses
       inMemory = new InMemorySpoolWriter({
         child: persistent,
         writeQueueCapacity: settings.storage.spoolWriteChanBuffer,
+        ...(settings.storage.spoolBufferMaxAgeMs !== undefined
+          ? { maxAgeMs: settings.storage.spoolBufferMaxAgeMs, sweepIntervalMs: Math.max(100, Math.min(5000, settings.storage.spoolBufferMaxAgeMs / 2)) }
+          : {}),
         logger,
         ...(timers !== undefined ? { timers } : {}),
       });

@@ -306,6 +306,8 @@ export const KEYS: readonly KeySpec[] = [
     { key: 'storage.spool_enabled', flag: 'storage-spool-enabled', env: 'STORAGE_SPOOL_ENABLED', type: 'bool', default: true, used: true, description: 'Buffer finished sessions on disk before they reach the warehouse.' },
     { key: 'storage.spool_directory', flag: 'storage-spool-directory', env: 'STORAGE_SPOOL_DIRECTORY', type: 'string', default: './spool', used: true, description: 'Directory of the on-disk session and files-driver spools.' },
     { key: 'storage.spool_write_chan_buffer', flag: 'storage-spool-write-chan-buffer', env: 'STORAGE_SPOOL_WRITE_CHAN_BUFFER', type: 'int', default: 1000, used: true, min: 0, description: 'How many spool writes may wait in line before writers are held back.' },
+    { key: 'storage.spool_flush_interval', flag: 'storage-spool-flush-interval', env: 'STORAGE_SPOOL_FLUSH_INTERVAL', type: 'duration', default: '1s', used: true, positive: true, description: 'Cairn only. How often the session spool hands spooled sessions to the warehouse driver (the reference uses 1m).' },
+    { key: 'storage.spool_buffer_max_age', flag: 'storage-spool-buffer-max-age', env: 'STORAGE_SPOOL_BUFFER_MAX_AGE', type: 'duration', default: '1s', used: true, positive: true, description: 'Cairn only. Best effort: the longest a closed session waits in memory before it goes to the spool (the reference uses 30s).' },
   ]),
   ...group(G.queue, [
     {

@@ -230,6 +230,8 @@ export function loadSettings(opts: LoadSettingsOptions): { settings: Settings } 
       spoolEnabled: get('storage.spool_enabled') as boolean,
       spoolDirectory: dir('storage.spool_directory'),
       spoolWriteChanBuffer: get('storage.spool_write_chan_buffer') as number,
+      spoolFlushIntervalMs: get('storage.spool_flush_interval') as number,
+      spoolBufferMaxAgeMs: get('storage.spool_buffer_max_age') as number,
     },
     queue: { backend: get('queue.backend') as QueueBackend },
     matomo: { trackingEndpoints: normaliseTrackingEndpoints(get('matomo.tracking_endpoints') as string[]) },

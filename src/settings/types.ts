@@ -104,6 +104,10 @@ export interface Settings {
     spoolEnabled: boolean;
     spoolDirectory: string;
     spoolWriteChanBuffer: number;
+    /** Cairn key `storage.spool_flush_interval`. */
+    spoolFlushIntervalMs: number;
+    /** Cairn key `storage.spool_buffer_max_age`. */
+    spoolBufferMaxAgeMs: number;
   };
   queue: {
     backend: QueueBackend;

@@ -48,7 +48,7 @@ test('the reference key sets are all present', () => {
     'debug', 'trace', 'airgapped', 'delivery.mode',
     'server.host', 'server.port', 'server.trusted_proxies',
     'receiver.batch_size', 'receiver.batch_timeout', 'receiver.max_hit_kbytes', 'receiver.batching_backend',
-    'receiver.raw_log.path', 'receiver.max_body_kbytes',
+    'receiver.raw_log.path', 'receiver.max_body_kbytes', 'storage.spool_flush_interval', 'storage.spool_buffer_max_age',
     'sessions.timeout', 'startup.skip_catch_up', 'sessions.join_by_session_stamp', 'sessions.join_by_user_id',
     'dbip.enabled', 'dbip.destination_directory', 'dbip.download_timeout', 'dbip.refresh_interval',
     'currency.destination_directory', 'currency.refresh_interval', 'device_detector.provider',

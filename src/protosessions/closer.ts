@@ -6,5 +6,9 @@ import type { Hit } from '../hits/hit.js';
  * safely; rejecting makes the timing wheel retry the bucket.
  */
 export interface ProtoSessionCloser {
-  close(protoSessions: Hit[][]): Promise<void>;
+  /**
+   * `closeId` names this close (the timing-wheel bucket); a retry of the same bucket, also after
+   * a crash, carries the same id, so writers can recognise work they already made durable.
+   */
+  close(protoSessions: Hit[][], closeId?: string): Promise<void>;
 }

@@ -243,7 +243,7 @@ export class ProtoSessionEngine {
    */
   private async closeBucket(bucket: number, nextCursor: number | undefined, report: CloseReport): Promise<void> {
     const toClose = readBucketToClose(this.store, bucket, this.logger);
-    if (toClose.protoSessions.length > 0) await this.closer.close(toClose.protoSessions);
+    if (toClose.protoSessions.length > 0) await this.closer.close(toClose.protoSessions, `bucket-${bucket}`);
     commitClosedBucket(this.store, toClose, nextCursor);
     report.buckets++;
     report.protoSessions += toClose.protoSessions.length;

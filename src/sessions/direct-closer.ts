@@ -19,7 +19,7 @@ export class DirectCloser implements ProtoSessionCloser {
     private readonly logger: Logger = silentLogger,
   ) {}
 
-  async close(protoSessions: Hit[][]): Promise<void> {
+  async close(protoSessions: Hit[][], closeId?: string): Promise<void> {
     const byProperty = new Map<string, Session[]>();
     for (const hits of protoSessions) {
       if (hits.length === 0) continue;
@@ -37,7 +37,7 @@ export class DirectCloser implements ProtoSessionCloser {
     for (const propertyId of propertyIds) {
       const sessions = byProperty.get(propertyId) as Session[];
       try {
-        await this.writer.write(sessions);
+        await this.writer.write(sessions, closeId === undefined ? {} : { writeId: `${closeId}/${propertyId}` });
       } catch (err) {
         this.logger.error('failed to write sessions for a property', {
           propertyId,

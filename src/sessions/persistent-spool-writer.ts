@@ -3,8 +3,9 @@ import type { Timers } from '../queue/timers.js';
 import type { Session } from '../schema/session.js';
 import { FileSpool } from '../spools/file-spool.js';
 import type { NextBatch, Spool, SpoolFailureStrategy, SpoolFlushHandler } from '../spools/spool.js';
-import { decodeSessionFrame, encodeSessionFrame } from './session-frames.js';
-import type { SessionWriter } from './session-writer.js';
+import { recallSpooledFrames } from '../spools/recall.js';
+import { decodeSessionFrame, encodeSessionFrame, sessionFrameWriteId } from './session-frames.js';
+import type { SessionWriter, WriteOptions } from './session-writer.js';
 
 export interface PersistentSpoolWriterOptions {
   /** Receives the spooled sessions when the spool flushes, one property per call. */
@@ -53,6 +54,12 @@ export class PersistentSpoolWriter implements SessionWriter {
   readonly spool: Spool;
   private readonly child: SessionWriter;
   private readonly logger: Logger;
+  /**
+   * Write ids already made durable: those found in the spool files at start (a close that was
+   * spooled but not committed before a crash is retried with the same id) and those appended
+   * since. Bounded, oldest first out; a retry comes within seconds of the original.
+   */
+  private readonly spooledWriteIds = new Set<string>();
 
   constructor(options: PersistentSpoolWriterOptions) {
     this.child = options.child;
@@ -73,10 +80,26 @@ export class PersistentSpoolWriter implements SessionWriter {
         logger: this.logger,
         ...(options.timers !== undefined ? { timers: options.timers } : {}),
       });
+    if (options.spoolFactory === undefined) this.recallWriteIds(options.directory);
+  }
+
+  private recallWriteIds(directory: string): void {
+    recallSpooledFrames(directory, (frame) => {
+      const id = sessionFrameWriteId(frame);
+      if (id !== null) this.remember(id);
+    });
+  }
+
+  private remember(id: string): void {
+    this.spooledWriteIds.add(id);
+    if (this.spooledWriteIds.size > 100_000) {
+      const oldest = this.spooledWriteIds.values().next().value;
+      if (oldest !== undefined) this.spooledWriteIds.delete(oldest);
+    }
   }
 
   /** Resolves once every property's frame is fsynced; rejects if any append failed (the others stay spooled). */
-  async write(sessions: Session[]): Promise<void> {
+  async write(sessions: Session[], options: WriteOptions = {}): Promise<void> {
     const byProperty = new Map<string, Session[]>();
     let noProperty = 0;
     for (const session of sessions) {
@@ -93,7 +116,17 @@ export class PersistentSpoolWriter implements SessionWriter {
     }
     if (noProperty > 0) this.logger.warn('skipping sessions without a property id', { sessions: noProperty });
     // Different properties go to different files, so their fsyncs can run side by side.
-    const results = await Promise.allSettled([...byProperty].map(([propertyId, group]) => this.spool.append(propertyId, encodeSessionFrame(group))));
+    const results = await Promise.allSettled(
+      [...byProperty].map(async ([propertyId, group]) => {
+        const id = options.writeId === undefined ? null : `${options.writeId}|${propertyId}`;
+        if (id !== null && this.spooledWriteIds.has(id)) {
+          this.logger.debug('sessions already spooled under this write id; not spooling them again', { write_id: id });
+          return;
+        }
+        await this.spool.append(propertyId, encodeSessionFrame(group, id));
+        if (id !== null) this.remember(id);
+      }),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
   }

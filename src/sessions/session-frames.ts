@@ -12,7 +12,7 @@ import { Decoder, Encoder } from 'cbor-x';
 import { decodeHits, encodeHits } from '../hits/hit-codec.js';
 import { newEvent, newSession, type Session } from '../schema/session.js';
 
-export const SESSION_FRAME_VERSION = 1;
+export const SESSION_FRAME_VERSION = 2;
 
 /** Thrown when a frame is not a valid session frame; such a frame can never be read. */
 export class SessionFrameDecodeError extends Error {
@@ -31,8 +31,21 @@ const encoder = new Encoder({
 
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, structuredClone: false });
 
-export function encodeSessionFrame(sessions: readonly Session[]): Uint8Array {
-  return encoder.encode([SESSION_FRAME_VERSION, sessions.map((s) => encodeHits(s.events.map((e) => e.hit)))]);
+export function encodeSessionFrame(sessions: readonly Session[], writeId: string | null = null): Uint8Array {
+  return encoder.encode([SESSION_FRAME_VERSION, sessions.map((s) => encodeHits(s.events.map((e) => e.hit))), writeId]);
+}
+
+/** The write id a frame was appended under (null when none), without decoding its hits. */
+export function sessionFrameWriteId(frame: Uint8Array): string | null {
+  let value: unknown;
+  try {
+    value = decoder.decode(frame);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value) || value[0] !== SESSION_FRAME_VERSION) return null;
+  const id: unknown = value[2];
+  return typeof id === 'string' ? id : null;
 }
 
 function fail(what: string, cause?: unknown): never {
@@ -46,7 +59,7 @@ export function decodeSessionFrame(frame: Uint8Array): Session[] {
   } catch (err) {
     fail(`CBOR: ${err instanceof Error ? err.message : String(err)}`, err);
   }
-  if (!Array.isArray(value) || value.length !== 2) fail('expected [version, sessions]');
+  if (!Array.isArray(value) || value.length !== 3) fail('expected [version, sessions, writeId]');
   const [version, sessions] = value as unknown[];
   if (version !== SESSION_FRAME_VERSION) fail(`unsupported version ${String(version)} (this build reads version ${SESSION_FRAME_VERSION})`);
   if (!Array.isArray(sessions)) fail('expected a list of sessions');

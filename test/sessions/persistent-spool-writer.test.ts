@@ -153,4 +153,24 @@ test('sessions without a property id are skipped with a warning', async () => {
   }
 });
 
+test('a retried close (same write id) is spooled once, also after a restart before the commit', async () => {
+  const { dir, cleanup } = tempDir('psw-ids');
+  try {
+    const child = new RecordingSessionWriter();
+    const first = new PersistentSpoolWriter({ child, directory: dir });
+    const s = makeSession('p', 2);
+    await first.write([s], { writeId: 'bucket-7/p' });
+    await first.write([s], { writeId: 'bucket-7/p' });
+    // Restart: a new writer on the same folder learns the id from the spooled frame.
+    const second = new PersistentSpoolWriter({ child, directory: dir });
+    await second.write([s], { writeId: 'bucket-7/p' });
+    await second.write([makeSession('p', 1)], { writeId: 'bucket-8/p' });
+    await second.close();
+    await first.close();
+    assert.is(child.calls.flat().length, 2);
+  } finally {
+    cleanup();
+  }
+});
+
 test.run();

@@ -8,6 +8,7 @@ import { SpoolFlushError } from '../../src/spools/errors.js';
 import type { Row } from '../../src/warehouse/driver.js';
 import { ColumnAlreadyExistsError, MultipleTypeIncompatibleError, TableAlreadyExistsError, TableNotFoundError } from '../../src/warehouse/errors.js';
 import {
+  openFilesDeliveryLedger,
   CsvFormat,
   FilesDriver,
   FilesSchemaStore,
@@ -64,6 +65,7 @@ interface HarnessOptions {
   prefix?: string;
   format?: SegmentFormat;
   timers?: FakeTimers;
+  withLedger?: boolean;
 }
 
 async function harness(options: HarnessOptions = {}): Promise<Harness> {
@@ -83,6 +85,7 @@ async function harness(options: HarnessOptions = {}): Promise<Harness> {
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
     maxSegmentBytes: options.maxSegmentBytes ?? 1024 * 1024,
     maxSegmentAgeMs: options.maxSegmentAgeMs ?? 60 * 60 * 1000,
+    ...(options.withLedger ? { ledger: openFilesDeliveryLedger(paths) } : {}),
     logger,
     timers,
   });
@@ -407,6 +410,23 @@ test('schema catalogue keeps every type detail across a reopen (time zone, neste
   assert.is(back.fields.at(-1)?.metadata.get('codec'), 'ZSTD');
   assert.is(back.fields.at(-1)?.nullable, false);
   assert.is(reopened.segmentSchema(schemaFingerprint(detailed))?.table, 'events');
+});
+
+test('a batch re-sent with the same batch id is stored once: in the spool, after upload, and after a crash', async () => {
+  const base = tempDir('files-dedup');
+  let h = await harness({ base, withLedger: true });
+  await h.driver.write('events', schema, [row(1), row(2)], { batchId: 'b1' });
+  await h.driver.write('events', schema, [row(1), row(2)], { batchId: 'b1' });
+  await h.driver.flush();
+  await h.driver.write('events', schema, [row(3)], { batchId: 'b2' });
+  // A crash: the driver is abandoned without closing; b2 is in the spool, b1 uploaded.
+  h = await harness({ base, withLedger: true });
+  await h.driver.write('events', schema, [row(1), row(2)], { batchId: 'b1' });
+  await h.driver.write('events', schema, [row(3)], { batchId: 'b2' });
+  await h.driver.write('events', schema, [row(4)], { batchId: 'b3' });
+  await h.driver.close();
+  const ids = csvFiles(h.root).flatMap((p) => readObject(h.root, p).map((r) => r['id']));
+  assert.equal(ids.sort(), ['event-1', 'event-2', 'event-3', 'event-4']);
 });
 
 test.run();

@@ -29,6 +29,7 @@ import { escapeTableName, schemaFingerprint } from './schema-fingerprint.js';
 import { FilesSchemaStore } from './schema-store.js';
 import type { SegmentFormat } from './segment-format.js';
 import { decodeRowsFrame, encodeRowsFrame } from './segment-frames.js';
+import { DeliveryLedger } from '../../spools/delivery-ledger.js';
 
 /** Settings the spool of the files driver must be made with. */
 export interface FilesSpoolSettings {
@@ -63,6 +64,11 @@ export interface FilesDriverOptions {
   /** Interval of seal-and-flush cycles; 1 h by default. */
   maxSegmentAgeMs?: number;
   comparer?: TypeComparer;
+  /**
+   * Batch ids already spooled or uploaded: a write whose batch id is known is a retry of one
+   * already stored (the session spool re-delivers after a crash) and is skipped.
+   */
+  ledger?: DeliveryLedger;
   logger?: Logger;
   /** Clock for the spool times recorded in frames (and so for object dates). */
   timers?: Pick<Timers, 'now'>;
@@ -79,6 +85,7 @@ export class FilesDriver implements Driver {
   private readonly store: FilesSchemaStore;
   private readonly spool: Spool;
   private readonly uploader: ObjectUploader;
+  private readonly ledger: DeliveryLedger;
   private readonly format: SegmentFormat;
   private readonly template: PathTemplate;
   private readonly prefix: string;
@@ -92,6 +99,7 @@ export class FilesDriver implements Driver {
   constructor(options: FilesDriverOptions) {
     this.store = options.store;
     this.uploader = options.uploader;
+    this.ledger = options.ledger ?? DeliveryLedger.inMemory();
     this.format = options.format;
     this.template = PathTemplate.parse(options.pathTemplate ?? DEFAULT_PATH_TEMPLATE);
     this.prefix = options.prefix ?? '';
@@ -136,11 +144,17 @@ export class FilesDriver implements Driver {
 
   // ---- rows -----------------------------------------------------------------------------------
 
-  async write(table: string, schema: Schema, rows: Row[]): Promise<void> {
+  async write(table: string, schema: Schema, rows: Row[], options: { batchId?: string } = {}): Promise<void> {
     if (rows.length === 0) return;
+    const batchId = options.batchId ?? null;
+    if (batchId !== null && this.ledger.has(batchId)) {
+      this.logger.debug('rows of this batch are already stored; skipping the retry', { table, batch_id: batchId });
+      return;
+    }
     const fingerprint = schemaFingerprint(schema);
     await this.recordSchema(fingerprint, table, schema);
-    await this.spool.append(segmentKey(table, fingerprint), encodeRowsFrame(rows, this.now()));
+    await this.spool.append(segmentKey(table, fingerprint), encodeRowsFrame(rows, this.now(), batchId));
+    if (batchId !== null) this.ledger.add(batchId);
   }
 
   /** Seals and uploads everything spooled so far; rejects if any segment failed (it is retried later). */
@@ -162,6 +176,7 @@ export class FilesDriver implements Driver {
       failure = err;
     }
     await this.store.close();
+    this.ledger.close();
     if (failure !== null) throw failure;
   }
 
@@ -194,11 +209,14 @@ export class FilesDriver implements Driver {
       );
     const upload = await this.uploader.begin(objectKey);
     let rowCount = 0;
+    const batchIds: string[] = [];
     try {
       const writer = this.format.open(stored.schema, upload);
       while (batch !== null) {
         for (const frame of batch) {
-          const rows = frame === firstBytes ? first.rows : decodeRowsFrame(frame).rows;
+          const decoded = frame === firstBytes ? first : decodeRowsFrame(frame);
+          const rows = decoded.rows;
+          if (decoded.batchId !== null) batchIds.push(decoded.batchId);
           await writer.writeRows(rows);
           rowCount += rows.length;
         }
@@ -206,6 +224,8 @@ export class FilesDriver implements Driver {
       }
       await writer.close();
       await upload.commit();
+      // Before the spool deletes the file that proves these batches were stored, say so durably.
+      this.ledger.recordDelivered(batchIds);
     } catch (err) {
       await upload.abort().catch(() => undefined);
       throw err;

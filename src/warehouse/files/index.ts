@@ -1,8 +1,11 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from '../../monitoring/logger.js';
 import type { Timers } from '../../queue/timers.js';
 import type { Settings } from '../../settings/types.js';
 import { FileSpool } from '../../spools/file-spool.js';
+import { DeliveryLedger } from '../../spools/delivery-ledger.js';
+import { recallSpooledFrames } from '../../spools/recall.js';
+import { rowsFrameBatchId } from './segment-frames.js';
 import { CsvFormat } from './csv-format.js';
 import { FilesDriver, type FilesSpoolFactory } from './files-driver.js';
 import { FilesystemUploader } from './filesystem-uploader.js';
@@ -39,6 +42,19 @@ export class FilesConfigError extends Error {
 export function filesWorkingPaths(spoolDirectory: string): { spoolDirectory: string; metadataFile: string } {
   const base = join(spoolDirectory, 'warehouse', 'files');
   return { spoolDirectory: join(base, 'spool'), metadataFile: join(base, 'metadata.json') };
+}
+
+/**
+ * The files driver's record of stored batches: ids delivered in earlier runs (from its log)
+ * and ids still in its spool, so a batch re-sent after a crash is recognised.
+ */
+export function openFilesDeliveryLedger(paths: { spoolDirectory: string; metadataFile: string }): DeliveryLedger {
+  const ledger = DeliveryLedger.open(join(dirname(paths.metadataFile), 'delivered-batches.log'));
+  recallSpooledFrames(paths.spoolDirectory, (frame) => {
+    const id = rowsFrameBatchId(frame);
+    if (id !== null) ledger.add(id);
+  });
+  return ledger;
 }
 
 /** The spool the files driver runs on in production: a `FileSpool` in `directory`. */
@@ -106,10 +122,12 @@ export async function createFilesDriver(settings: Settings, logger: Logger, opti
   const uploader = new FilesystemUploader(root);
   await uploader.prepare();
   const store = await FilesSchemaStore.open(paths.metadataFile);
+  const ledger = openFilesDeliveryLedger(paths);
   logger.info('files warehouse ready', { destination: uploader.describe(), spool: paths.spoolDirectory, format: compression === 'gzip' ? 'csv.gz' : 'csv' });
   return new FilesDriver({
     store,
     spoolFactory: fileSpoolFactory(paths.spoolDirectory, logger, options.timers),
+    ledger,
     uploader,
     format: new CsvFormat({ compression: compression === 'gzip' ? 'gzip' : 'none', compressionLevel: level }),
     pathTemplate,

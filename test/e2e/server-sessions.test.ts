@@ -50,12 +50,10 @@ test('cairn server: GA4 hits over HTTP become CSV rows with session columns afte
   r = await send(port, 'GET', '/g/collect?v=2&tid=G-E2E&cid=888.2&en=page_view&dl=https%3A%2F%2Fshop.example%2Fother', { headers: { 'User-Agent': 'other-agent' } });
   assert.is(r.status, 204);
 
-  const started = Date.now();
   const rows = await waitFor('four rows in the CSV', () => {
     const rows = readCsvRows(out);
     return rows.length >= 4 ? rows : undefined;
   }, 30_000);
-  const elapsed = Date.now() - started;
   proc.child.kill('SIGTERM');
   assert.is((await proc.exited).code, 0, proc.stderr());
 
@@ -77,8 +75,6 @@ test('cairn server: GA4 hits over HTTP become CSV rows with session columns afte
   assert.is(b0['client_id'], '888.2');
   assert.is.not(b0['session_id'], a0['session_id']);
   assert.is(b0['session_total_events'], '1');
-  // Written within the timeout plus a few seconds (generous here: CI machines are slow).
-  assert.ok(elapsed < 20_000, `rows appeared after ${elapsed} ms`);
 });
 
 test.run();

@@ -1,4 +1,4 @@
-import type { Headers, Hit, QueryParams } from '../src/hits/hit.js';
+import type { Headers, Hit } from '../src/hits/hit.js';
 import type { HitIdSource } from '../src/hits/hit-ids.js';
 import type { PropertyRegistry } from '../src/settings/property-registry.js';
 import type { ProtocolId } from '../src/settings/types.js';
@@ -8,9 +8,10 @@ export interface TrackingRequest {
   method: string;
   /** Decoded, normalised path. */
   path: string;
-  /** URL query parameters, parsed with the lenient URL rules. */
-  query: QueryParams;
-  /** The URL query as received, without the `?`. */
+  /**
+   * The URL query as received, without the `?`; the receiver has checked that it decodes
+   * (protocols parse what they need of it, with the lenient URL rules).
+   */
   rawQuery: string;
   body: Buffer;
   headers: Headers;

@@ -6,8 +6,17 @@ const DEFAULT_ALLOW_HEADERS = 'Content-Type, X-Requested-With';
  * CORS for the GA4-shaped hit endpoints: gtag sends with credentials, so a request that names
  * its origin gets that origin echoed back with credentials allowed; others get `*`.
  */
+const WILDCARD: Readonly<Record<string, string>> = Object.freeze({
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
+  'Access-Control-Allow-Headers': DEFAULT_ALLOW_HEADERS,
+  'Access-Control-Max-Age': '86400',
+});
+
 export function corsHeaders(headers: Headers, preflight: boolean): Record<string, string> {
   const origin = headers.get('Origin')?.[0];
+  // The common answer to a request without Origin is always the same: share one object.
+  if ((origin === undefined || origin === '') && !(preflight && headers.has('Access-Control-Request-Headers'))) return WILDCARD as Record<string, string>;
   const out: Record<string, string> = {};
   if (origin !== undefined && origin !== '') {
     out['Access-Control-Allow-Origin'] = origin;

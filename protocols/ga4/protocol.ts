@@ -1,6 +1,6 @@
 import type { Headers, Hit, QueryParams } from '../../src/hits/hit.js';
-import { firstParam } from '../../src/hits/hit.js';
-import { mergeParams, parseQueryString, QueryStringError } from '../../src/receiver/querystring.js';
+import { lazyRequest } from '../../src/hits/hit.js';
+import { assertDecodable, firstValueInLayers, mergeParams, parseLayers, QueryStringError } from '../../src/receiver/querystring.js';
 import { UnknownPropertyError } from '../../src/settings/property-registry.js';
 import type { ProtocolId } from '../../src/settings/types.js';
 import type { CustomEndpoint, HitEndpoint, ParseContext, Protocol, TrackingRequest } from '../protocol.js';
@@ -71,26 +71,24 @@ export class Ga4Protocol implements Protocol {
 
   hits(request: TrackingRequest, context: ParseContext): Hit[] {
     const lines = bodyLines(request.body);
-    if (lines.length === 0) return [this.hit(request, request.query, [request.rawQuery], 0, context)];
-    const hits: Hit[] = [];
-    lines.forEach((raw, index) => {
-      let line: QueryParams;
+    if (lines.length === 0) return [this.hit(request, [request.rawQuery], 0, context)];
+    return lines.map((line, index) => {
       try {
-        line = parseQueryString(raw);
+        assertDecodable(line);
       } catch (err) {
         if (err instanceof QueryStringError) throw new ProtocolError(`body line ${index + 1}: ${err.message}`);
         throw err;
       }
-      hits.push(this.hit(request, mergeLine(request.query, line), [request.rawQuery, raw], index, context));
+      return this.hit(request, [request.rawQuery, line], index, context);
     });
-    return hits;
   }
 
-  private hit(request: TrackingRequest, params: QueryParams, layers: string[], index: number, context: ParseContext): Hit {
+  private hit(request: TrackingRequest, layers: string[], index: number, context: ParseContext): Hit {
     const where = request.body.length > 0 ? ` (body line ${index + 1})` : '';
-    const cid = firstParam(params, 'cid');
+    const param = (key: string): string | undefined => firstValueInLayers(layers, key);
+    const cid = param('cid');
     if (cid === undefined || cid === '') throw new ProtocolError(`\`cid\` is a required query parameter for the ga4 protocol${where}`);
-    const tid = firstParam(params, 'tid');
+    const tid = param('tid');
     if (tid === undefined || tid === '') throw new ProtocolError(`\`tid\` is a required query parameter for the ga4 protocol${where}`);
     let propertyId: string;
     try {
@@ -99,8 +97,8 @@ export class Ga4Protocol implements Protocol {
       if (err instanceof UnknownPropertyError) throw new ProtocolError(`\`tid\`: ${err.message}`);
       throw err;
     }
-    const uid = firstParam(params, 'uid');
-    const en = firstParam(params, 'en');
+    const uid = param('uid');
+    const en = param('en');
     if (en === undefined || en === '') throw new ProtocolError(`\`en\` is a required query parameter for the ga4 protocol${where}`);
     return {
       id: context.ids.next(request.key, index),
@@ -110,17 +108,19 @@ export class Ga4Protocol implements Protocol {
       propertyId,
       userId: uid === undefined || uid === '' ? null : uid,
       metadata: {},
-      request: {
-        ip: request.ip,
-        host: request.host,
-        serverReceivedTime: request.serverReceivedTime,
-        queryParams: params,
-        paramLayers: layers,
-        body: request.body,
-        path: request.path,
-        method: request.method,
-        headers: request.headers,
-      },
+      request: lazyRequest(
+        {
+          ip: request.ip,
+          host: request.host,
+          serverReceivedTime: request.serverReceivedTime,
+          paramLayers: layers,
+          body: request.body,
+          path: request.path,
+          method: request.method,
+          headers: request.headers,
+        },
+        parseLayers,
+      ),
     };
   }
 }

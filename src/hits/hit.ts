@@ -80,13 +80,81 @@ function multiMapSize(m: Map<string, string[]>): number {
  * are not counted, the body is (so every hit of a multi-event request carries it).
  */
 export function hitSize(hit: Hit): number {
+  return hitSizeWith(hit, multiMapSize(hit.request.queryParams));
+}
+
+function hitSizeWith(hit: Hit, paramsSize: number): number {
   const r = hit.request;
   let n = HIT_FIXED_SIZE;
   n += byteLength(hit.id) + byteLength(hit.authoritativeClientId) + byteLength(hit.clientId) + byteLength(hit.propertyId);
   n += byteLength(r.ip) + byteLength(r.host) + byteLength(r.path) + byteLength(r.method) + r.body.byteLength;
   if (hit.userId !== null) n += byteLength(hit.userId);
-  n += multiMapSize(r.queryParams);
+  n += paramsSize;
   n += multiMapSize(r.headers);
   for (const k in hit.metadata) n += byteLength(k) + byteLength(hit.metadata[k] ?? '');
   return n;
+}
+
+/**
+ * Whether a hit is within `maxBytes`, without parsing its parameters when their raw text
+ * already proves it (the common case); the exact count runs only near the limit.
+ */
+export function hitSizeWithin(hit: Hit, maxBytes: number, layersBound?: (layers: readonly string[]) => number): { ok: boolean; size: number } {
+  const layers = hit.request.paramLayers;
+  if (layers !== undefined && layersBound !== undefined && !isParsed(hit.request)) {
+    const bound = hitSizeWith(hit, layersBound(layers));
+    if (bound <= maxBytes) return { ok: true, size: bound };
+  }
+  const size = hitSize(hit);
+  return { ok: size <= maxBytes, size };
+}
+
+/**
+ * A request whose `queryParams` are parsed from `paramLayers` only when first read: the
+ * receiver validates and queues most hits without ever building the map.
+ */
+class LazyParamsRequest implements ParsedRequest {
+  ip: string;
+  host: string;
+  serverReceivedTime: number;
+  paramLayers: string[];
+  body: Uint8Array;
+  path: string;
+  method: string;
+  headers: Headers;
+  private parsed: QueryParams | undefined;
+
+  constructor(
+    fields: Omit<ParsedRequest, 'queryParams'> & { paramLayers: string[] },
+    private readonly parse: (layers: readonly string[]) => QueryParams,
+  ) {
+    this.ip = fields.ip;
+    this.host = fields.host;
+    this.serverReceivedTime = fields.serverReceivedTime;
+    this.paramLayers = fields.paramLayers;
+    this.body = fields.body;
+    this.path = fields.path;
+    this.method = fields.method;
+    this.headers = fields.headers;
+  }
+
+  get queryParams(): QueryParams {
+    return (this.parsed ??= this.parse(this.paramLayers));
+  }
+
+  set queryParams(value: QueryParams) {
+    this.parsed = value;
+  }
+
+  get isParsed(): boolean {
+    return this.parsed !== undefined;
+  }
+}
+
+function isParsed(r: ParsedRequest): boolean {
+  return !(r instanceof LazyParamsRequest) || r.isParsed;
+}
+
+export function lazyRequest(fields: Omit<ParsedRequest, 'queryParams'> & { paramLayers: string[] }, parse: (layers: readonly string[]) => QueryParams): ParsedRequest {
+  return new LazyParamsRequest(fields, parse);
 }

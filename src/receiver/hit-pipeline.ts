@@ -55,7 +55,7 @@ export class HitPipeline {
     for (let i = 0; i < hits.length; i++) {
       const hit = hits[i]!;
       const level = properties.byPropertyId(hit.propertyId).ipMaskingLevel;
-      if (level !== 0) hit.request = { ...hit.request, ip: maskIp(hit.request.ip, level) };
+      if (level !== 0) hit.request.ip = maskIp(hit.request.ip, level);
       const invalid = validator.validate(hit, protocol.id);
       if (invalid !== null) {
         const where = hits.length > 1 ? ` (event ${i + 1} of ${hits.length})` : '';

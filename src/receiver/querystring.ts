@@ -120,3 +120,65 @@ export function mergeParams(layers: readonly QueryParams[]): QueryParams {
   }
   return merged;
 }
+
+/**
+ * Checks that a raw query string decodes cleanly, cheaply: the native decoder accepts it when
+ * every escape is valid and the bytes are UTF-8. Only when it refuses does the full parser run,
+ * to keep invalid escapes as written or to name the parameter that is not UTF-8.
+ */
+export function assertDecodable(raw: string): void {
+  if (raw.indexOf('%') === -1) return;
+  try {
+    decodeURIComponent(raw);
+  } catch {
+    parseQueryString(raw);
+  }
+}
+
+/** The first value of `key` in a raw query string, decoded; undefined when absent. */
+export function firstValueIn(raw: string, key: string): string | undefined {
+  let start = 0;
+  const len = raw.length;
+  while (start <= len) {
+    let end = raw.indexOf('&', start);
+    if (end === -1) end = len;
+    if (end > start) {
+      let eq = raw.indexOf('=', start);
+      if (eq === -1 || eq > end) eq = end;
+      const rawKey = raw.slice(start, eq);
+      const name = rawKey === key ? key : rawKey.length > 0 && (rawKey.includes('%') || rawKey.includes('+')) ? decodeComponent(rawKey, () => 'a parameter name') : rawKey;
+      if (name === key && (eq > start || eq < end)) {
+        return eq < end ? decodeComponent(raw.slice(eq + 1, end), () => `query parameter \`${key}\``) : '';
+      }
+    }
+    start = end + 1;
+  }
+  return undefined;
+}
+
+/** The first value of `key` across layers where a later layer's keys replace an earlier one's. */
+export function firstValueInLayers(layers: readonly string[], key: string): string | undefined {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const v = firstValueIn(layers[i]!, key);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/** Parses and overlays raw layers (the map a hit's `paramLayers` stand for). */
+export function parseLayers(layers: readonly string[]): QueryParams {
+  return layers.length === 1 ? parseQueryString(layers[0]!) : mergeParams(layers.map((l) => parseQueryString(l)));
+}
+
+/**
+ * Upper bound of the bytes the decoded parameters of some layers take (keys plus values):
+ * decoding never makes text longer, and the separators are not counted.
+ */
+export function layersSizeBound(layers: readonly string[]): number {
+  let n = 0;
+  for (const l of layers) {
+    n += Buffer.byteLength(l, 'utf8');
+    for (let i = 0; i < l.length; i++) if (l.charCodeAt(i) === 0x26) n--;
+  }
+  return n;
+}

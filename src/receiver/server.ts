@@ -5,7 +5,7 @@ import type { Response } from '../../protocols/protocol.js';
 import type { ClientIpResolver } from './client-ip.js';
 import { headersFromRaw } from './headers.js';
 import type { HitPipeline, Outcome } from './hit-pipeline.js';
-import { parseQueryString, QueryStringError } from './querystring.js';
+import { assertDecodable, QueryStringError } from './querystring.js';
 import type { Router } from './router.js';
 
 export interface ReceiverServerOptions {
@@ -30,10 +30,15 @@ export interface ReceiverServerOptions {
 const TEXT = 'text/plain; charset=utf-8';
 
 function send(res: ServerResponse, r: Response, head = false): void {
+  if (r.status === 204) {
+    res.writeHead(204, r.headers);
+    res.end();
+    return;
+  }
   const headers: Record<string, string | number> = { ...r.headers };
-  if (r.status !== 204 && r.status !== 304) headers['Content-Length'] = Buffer.byteLength(r.body);
+  if (r.status !== 304) headers['Content-Length'] = Buffer.byteLength(r.body);
   res.writeHead(r.status, headers);
-  res.end(head || r.status === 204 ? undefined : r.body);
+  res.end(head ? undefined : r.body);
 }
 
 function plain(status: number, body: string, extra: Record<string, string> = {}): Response {
@@ -142,16 +147,20 @@ export class ReceiverServer {
       req.destroy();
       return;
     }
-    const body = await readBody(req, limit);
+    // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body; waiting for
+    // the stream's end event would only cost time on every GET.
+    const bodyless = req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined;
+    if (bodyless) req.resume();
+    const body = bodyless ? EMPTY : await readBody(req, limit);
     if (body === null) {
       res.setHeader('Connection', 'close');
       send(res, plain(413, `Payload Too Large: the body exceeds ${limit} bytes`));
       return;
     }
     const headers = headersFromRaw(req.rawHeaders);
-    let query;
+    const query = rawQuery.length > 0 ? rawQuery.slice(1) : '';
     try {
-      query = parseQueryString(rawQuery.length > 0 ? rawQuery.slice(1) : '');
+      assertDecodable(query);
     } catch (err) {
       if (!(err instanceof QueryStringError)) throw err;
       const outcome: Outcome = { ...plain(400, `Bad Request: ${err.message}`), hits: [], rejection: { reason: 'protocol', message: err.message } };
@@ -163,8 +172,7 @@ export class ReceiverServer {
       method: req.method ?? 'GET',
       path,
       url,
-      query,
-      rawQuery: rawQuery.length > 0 ? rawQuery.slice(1) : '',
+      rawQuery: query,
       body,
       headers,
       ip: this.opts.clientIp.resolve(peer, headers),

@@ -1,5 +1,6 @@
 import type { Hit } from '../hits/hit.js';
-import { hitSize } from '../hits/hit.js';
+import { hitSizeWithin } from '../hits/hit.js';
+import { layersSizeBound } from './querystring.js';
 import type { PropertyRegistry } from '../settings/property-registry.js';
 import type { ProtocolId } from '../settings/types.js';
 
@@ -32,8 +33,8 @@ export function defaultHitRules(maxHitBytes: number): HitRule[] {
     rule((h) => (h.request.path === '' ? 'path is empty' : null)),
     rule((h) => (h.request.method === '' ? 'method is empty' : null)),
     rule((h) => {
-      const size = hitSize(h);
-      return size > maxHitBytes ? `hit size ${size} bytes exceeds receiver.max_hit_kbytes (${maxHitBytes} bytes)` : null;
+      const { ok, size } = hitSizeWithin(h, maxHitBytes, layersSizeBound);
+      return ok ? null : `hit size ${size} bytes exceeds receiver.max_hit_kbytes (${maxHitBytes} bytes)`;
     }),
     rule((h) => (h.eventName === '' ? 'event name is empty' : null)),
   ];

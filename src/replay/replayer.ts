@@ -7,7 +7,7 @@ import { clientIpResolverFor, type ClientIpResolver } from '../receiver/client-i
 import { headersFromRecord } from '../receiver/headers.js';
 import { HitPipeline } from '../receiver/hit-pipeline.js';
 import type { HitStorage } from '../receiver/hit-storage.js';
-import { parseQueryString, QueryStringError } from '../receiver/querystring.js';
+import { assertDecodable, QueryStringError } from '../receiver/querystring.js';
 import { parseRecordedRequest, RecordedRequestError } from '../receiver/recorded-request.js';
 import { receiverProtocols } from '../receiver/assemble.js';
 import { Router } from '../receiver/router.js';
@@ -125,9 +125,8 @@ export class Replayer {
     const headers = headersFromRecord(record.headers);
     // Recorded requests may omit Host; HTTP/1.1 always has one, and validation expects it.
     if (!headers.has('Host')) headers.set('Host', ['replay.localhost']);
-    let query;
     try {
-      query = parseQueryString(rawQuery);
+      assertDecodable(rawQuery);
     } catch (err) {
       if (err instanceof QueryStringError) {
         this.reject('protocol');
@@ -139,7 +138,6 @@ export class Replayer {
       method: record.method,
       path,
       url: record.url,
-      query,
       rawQuery,
       body,
       headers,

@@ -16,7 +16,6 @@ function req(query: string, body: string | Buffer = '', key = 'k'): TrackingRequ
   return {
     method: 'POST',
     path: '/g/collect',
-    query: parseQueryString(query),
     rawQuery: query,
     body: Buffer.isBuffer(body) ? body : Buffer.from(body),
     headers: headersFromRecord({ Host: 'example.com' }),

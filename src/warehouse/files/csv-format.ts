@@ -70,6 +70,25 @@ class CsvSegmentWriter implements SegmentWriter {
     private readonly sink: ByteSink,
   ) {}
 
+  async writeValues(fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Promise<void> {
+    const index = new Map(fieldNames.map((n, i) => [n, i]));
+    const fields = this.schema.fields.map((f) => ({ at: index.get(f.name), type: f.type as DataType }));
+    let text = '';
+    if (!this.headerWritten) {
+      text = csvLine(this.schema.fields.map((f) => f.name));
+      this.headerWritten = true;
+    }
+    const cells: (string | null)[] = new Array(fields.length);
+    for (const row of values) {
+      for (let j = 0; j < fields.length; j++) {
+        const f = fields[j]!;
+        cells[j] = formatCell(f.at === undefined ? undefined : row[f.at], f.type);
+      }
+      text += csvLine(cells);
+    }
+    await this.sink.write(Buffer.from(text, 'utf8'));
+  }
+
   async writeRows(rows: readonly Row[]): Promise<void> {
     let text = '';
     if (!this.headerWritten) {

@@ -28,7 +28,7 @@ import { DEFAULT_PATH_TEMPLATE, PathTemplate, segmentPathValues } from './path-t
 import { escapeTableName, schemaFingerprint } from './schema-fingerprint.js';
 import { FilesSchemaStore } from './schema-store.js';
 import type { SegmentFormat } from './segment-format.js';
-import { decodeRowsFrame, encodeRowsFrame } from './segment-frames.js';
+import { decodeRowsFrame, encodeRowsFrame, frameRows } from './segment-frames.js';
 import { DeliveryLedger } from '../../spools/delivery-ledger.js';
 
 /** Settings the spool of the files driver must be made with. */
@@ -153,7 +153,7 @@ export class FilesDriver implements Driver {
     }
     const fingerprint = schemaFingerprint(schema);
     await this.recordSchema(fingerprint, table, schema);
-    await this.spool.append(segmentKey(table, fingerprint), encodeRowsFrame(rows, this.now(), batchId));
+    await this.spool.append(segmentKey(table, fingerprint), encodeRowsFrame(rows, this.now(), batchId, schema.fields.map((f) => f.name)));
     if (batchId !== null) this.ledger.add(batchId);
   }
 
@@ -215,10 +215,10 @@ export class FilesDriver implements Driver {
       while (batch !== null) {
         for (const frame of batch) {
           const decoded = frame === firstBytes ? first : decodeRowsFrame(frame);
-          const rows = decoded.rows;
           if (decoded.batchId !== null) batchIds.push(decoded.batchId);
-          await writer.writeRows(rows);
-          rowCount += rows.length;
+          if (writer.writeValues !== undefined) await writer.writeValues(decoded.fieldNames, decoded.values);
+          else await writer.writeRows(frameRows(decoded));
+          rowCount += decoded.values.length;
         }
         batch = await next();
       }

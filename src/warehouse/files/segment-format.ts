@@ -14,6 +14,8 @@ export interface ByteSink {
 
 export interface SegmentWriter {
   writeRows(rows: readonly Row[]): Promise<void>;
+  /** Rows given positionally: `values[i][j]` is field `fieldNames[j]` of row i. */
+  writeValues?(fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Promise<void>;
   /** Writes what remains (trailers, compressor state) and ends the sink. */
   close(): Promise<void>;
 }

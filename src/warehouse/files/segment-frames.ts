@@ -8,13 +8,19 @@ import { randomBytes } from 'node:crypto';
 import { Decoder, Encoder } from 'cbor-x';
 import type { Row } from '../driver.js';
 
-const FRAME_VERSION = 2;
+const FRAME_VERSION = 3;
 
+/**
+ * The rows of a frame, stored positionally: the field names once, then one array of values per
+ * row in that order. Keys repeated in every row were most of the bytes and of the work of
+ * writing and reading a frame.
+ */
 export interface RowsFrame {
   /** When the rows were spooled (ms since the epoch). */
   spooledAt: number;
   nonce: string;
-  rows: Row[];
+  fieldNames: string[];
+  values: unknown[][];
   /** The idempotency id of the write that spooled these rows, when it had one. */
   batchId: string | null;
 }
@@ -24,19 +30,20 @@ export class RowsFrameError extends Error {
 }
 
 const encoder = new Encoder({ useRecords: false, structuredClone: false, pack: false, bundleStrings: false });
-// Maps come back as Map, never as plain objects, so no key can reach an object prototype; rows
-// are rebuilt with own properties below.
+// Maps come back as Map, never as plain objects, so no key can reach an object prototype.
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, structuredClone: false });
 
-export function encodeRowsFrame(rows: readonly Row[], spooledAt: number, batchId: string | null = null): Uint8Array {
-  return encoder.encode([FRAME_VERSION, spooledAt, randomBytes(8).toString('hex'), rows, batchId]);
+export function encodeRowsFrame(rows: readonly Row[], spooledAt: number, batchId: string | null = null, fieldNames?: readonly string[]): Uint8Array {
+  const names = fieldNames ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const values = rows.map((r) => names.map((n) => (Object.hasOwn(r, n) ? (r[n] ?? null) : null)));
+  return encoder.encode([FRAME_VERSION, spooledAt, randomBytes(8).toString('hex'), names, values, batchId]);
 }
 
 /** The batch id of a frame without rebuilding its rows (null when absent or unreadable). */
 export function rowsFrameBatchId(bytes: Uint8Array): string | null {
   try {
     const decoded: unknown = decoder.decode(bytes);
-    if (Array.isArray(decoded) && decoded[0] === FRAME_VERSION && typeof decoded[4] === 'string') return decoded[4];
+    if (Array.isArray(decoded) && decoded[0] === FRAME_VERSION && typeof decoded[5] === 'string') return decoded[5];
   } catch {
     // unreadable frames are reported when the segment is flushed
   }
@@ -50,21 +57,42 @@ export function decodeRowsFrame(bytes: Uint8Array): RowsFrame {
   } catch (err) {
     throw new RowsFrameError(`spool frame is not valid CBOR: ${(err as Error).message}`);
   }
-  if (!Array.isArray(decoded) || decoded.length !== 5 || decoded[0] !== FRAME_VERSION) {
+  if (!Array.isArray(decoded) || decoded.length !== 6 || decoded[0] !== FRAME_VERSION) {
     throw new RowsFrameError('spool frame is not a files-driver rows frame of a known version');
   }
-  const [, spooledAt, nonce, rows, batchId] = decoded as [unknown, unknown, unknown, unknown, unknown];
-  if (typeof spooledAt !== 'number' || typeof nonce !== 'string' || !Array.isArray(rows) || (batchId !== null && typeof batchId !== 'string')) {
+  const [, spooledAt, nonce, names, values, batchId] = decoded as unknown[];
+  if (
+    typeof spooledAt !== 'number' ||
+    typeof nonce !== 'string' ||
+    !Array.isArray(names) ||
+    !names.every((n) => typeof n === 'string') ||
+    !Array.isArray(values) ||
+    !values.every((v) => Array.isArray(v) && v.length === names.length) ||
+    (batchId !== null && typeof batchId !== 'string')
+  ) {
     throw new RowsFrameError('spool frame has malformed fields');
   }
-  return { spooledAt, nonce, rows: rows.map(toRow), batchId };
+  return { spooledAt, nonce, fieldNames: names as string[], values: (values as unknown[][]).map((row) => row.map(plain)), batchId };
 }
 
-function toRow(value: unknown): Row {
+/** Nested maps (struct values) become own-property objects; nothing reaches a prototype. */
+function plain(value: unknown): unknown {
   if (value instanceof Map) {
-    const row: Row = {};
-    for (const [k, v] of value) Object.defineProperty(row, String(k), { value: v, enumerable: true, writable: true, configurable: true });
-    return row;
+    const obj: Record<string, unknown> = {};
+    for (const [k, v] of value) Object.defineProperty(obj, String(k), { value: plain(v), enumerable: true, writable: true, configurable: true });
+    return obj;
   }
-  throw new RowsFrameError('spool frame holds a row that is not a map');
+  if (Array.isArray(value)) return value.map(plain);
+  return value;
+}
+
+/** The rows of a frame as objects (for formats without a positional path). */
+export function frameRows(frame: RowsFrame): Row[] {
+  return frame.values.map((vals) => {
+    const row: Row = Object.create(null) as Row;
+    frame.fieldNames.forEach((n, i) => {
+      row[n] = vals[i];
+    });
+    return row;
+  });
 }

@@ -228,4 +228,19 @@ test('properties: tid routes to its property; unknown tid without a default is n
   assert.match(r.body, 'G-OTHER');
 });
 
+test('the web tracker is served at /d/wt.min.js with wildcard CORS, and its preflight answers 204', async () => {
+  let r = await send(rx.port, 'GET', '/d/wt.min.js');
+  assert.is(r.status, 200);
+  assert.match(String(r.headers['content-type']), 'text/javascript');
+  assert.is(r.headers['access-control-allow-origin'], '*');
+  assert.match(r.body, '/d/c');
+  assert.match(r.body, "send('page_view')");
+  r = await send(rx.port, 'OPTIONS', '/d/wt.min.js');
+  assert.is(r.status, 204);
+  assert.is(r.headers['access-control-allow-origin'], '*');
+  assert.is(r.headers['access-control-allow-credentials'], undefined);
+  r = await send(rx.port, 'POST', '/d/wt.min.js');
+  assert.is(r.status, 405);
+});
+
 test.run();

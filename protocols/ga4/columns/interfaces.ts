@@ -1,10 +1,12 @@
 import type { InterfaceFieldOptions, InterfaceId } from '../../../src/schema/interface.js';
 import type { DataType } from 'apache-arrow';
 import { arrowTypes, documentedInterface, type DocumentedInterface } from '../../../columns/generic/documented-interface.js';
+import { ecommerceItemsType, eventParamsType } from './nested-types.js';
+import { PARAM_COLUMNS, type ParamCast, type ParamColumnName } from './param-table.js';
 
 /**
  * GA4 protocol interfaces. `GA4_INTERFACE_ORDER` declares all of them (the table's physical
- * order after the core columns); `Ga4Event` / `Ga4Session` define the ones implemented so far.
+ * order after the core columns); `Ga4Event` / `Ga4Session` define them with their types and words.
  */
 
 export const GA4_EVENT_PREFIX = 'ga4.protocols.d8a.tech/event/';
@@ -64,8 +66,9 @@ export const GA4_INTERFACE_ORDER: readonly InterfaceId[] = [
   ...GA4_SESSION_COLUMN_ORDER.map(ga4SessionInterfaceId),
 ];
 
-const { utf8, int64, bool } = arrowTypes;
+const { utf8, int64, float64, bool, timestampSeconds } = arrowTypes;
 const NULLABLE: InterfaceFieldOptions = { nullable: true };
+const NULLABLE_LOW_CARDINALITY: InterfaceFieldOptions = { nullable: true, lowCardinality: true };
 
 function ev(name: string, type: DataType, displayName: string, description: string, options: InterfaceFieldOptions = NULLABLE): DocumentedInterface {
   return documentedInterface(ga4EventInterfaceId(name), name, type, displayName, description, options);
@@ -75,14 +78,39 @@ function se(name: string, type: DataType, displayName: string, description: stri
   return documentedInterface(ga4SessionInterfaceId(name), name, type, displayName, description, options);
 }
 
+const PARAM_TYPES: Record<ParamCast, () => DataType> = { string: utf8, int64, float64, bool };
+
+const paramInterfaces = Object.fromEntries(
+  PARAM_COLUMNS.map((spec) => [spec.column, ev(spec.column, PARAM_TYPES[spec.cast](), spec.displayName, spec.description)]),
+) as Record<ParamColumnName, DocumentedInterface>;
+
+function usd(base: string, what: string): DocumentedInterface {
+  return ev(`${base}_in_usd`, float64(), `${what} (USD)`, `${what} converted to US dollars at the latest loaded exchange rate; null when the currency is missing or has no rate.`);
+}
+
 export const Ga4Event = {
   measurement_id: ev('measurement_id', utf8(), 'Measurement ID', 'GA4 measurement id (tid) the tracker sent the event with; property_id is the property Cairn routed it to.', {
     lowCardinality: true,
   }),
+  ecommerce_purchase_revenue: ev('ecommerce_purchase_revenue', float64(), 'Purchase Revenue', 'For a purchase, the sum of price × quantity over its items; 0 for every other event.'),
+  ecommerce_purchase_revenue_in_usd: usd('ecommerce_purchase_revenue', 'Purchase Revenue'),
+  ecommerce_refund_value: ev('ecommerce_refund_value', float64(), 'Refund Value', 'For a refund, the sum of price × quantity over its items; 0 for every other event.'),
+  ecommerce_refund_value_in_usd: usd('ecommerce_refund_value', 'Refund Value'),
+  ecommerce_shipping_value: ev('ecommerce_shipping_value', float64(), 'Shipping Value', 'Shipping cost of a purchase or refund (0 when not given); 0 for every other event.'),
+  ecommerce_shipping_value_in_usd: usd('ecommerce_shipping_value', 'Shipping Value'),
+  ecommerce_tax_value: ev('ecommerce_tax_value', float64(), 'Tax Value', 'Tax of the event (the numeric tax parameter); null when not given.'),
+  ecommerce_tax_value_in_usd: usd('ecommerce_tax_value', 'Tax Value'),
+  ecommerce_items_total_quantity: ev('ecommerce_items_total_quantity', int64(), 'Items Quantity', 'Sum of the item quantities (each cut to a whole number); 0 without items.'),
+  ecommerce_unique_items: ev('ecommerce_unique_items', int64(), 'Unique Items', 'Number of distinct item ids among the items (items known only by name are not counted); 0 without items.'),
+  ecommerce_items: ev('ecommerce_items', ecommerceItemsType(), 'Items', 'The items of the event (pr1, pr2… parameters in that order), each with its ids, names, categories, price, quantity and revenue or refund; null without items.'),
+  client_session_id: ev('client_session_id', utf8(), 'Client Session ID', 'Session id kept by the tracker\'s cookie (sid): the time the browser session started.'),
   client_session_number: ev('client_session_number', int64(), 'Client Session Number', 'Session count kept by the tracker\'s cookie (sct): 1 for a visitor\'s first session, 2 for the second…'),
-  params_form_id: ev('params_form_id', utf8(), 'Form ID', 'The form_id event parameter: the HTML id of the form interacted with.'),
-  params_link_url: ev('params_link_url', utf8(), 'Link URL', 'The link_url event parameter: target of the clicked link or downloaded file.'),
-  params_search_term: ev('params_search_term', utf8(), 'Search Term', 'The search_term event parameter: what the visitor searched for on the site.'),
+  gtm_debug: ev('gtm_debug', utf8(), 'GTM Debug', 'The gtm_debug parameter of the page URL, set while Google Tag Manager runs in preview mode.', NULLABLE_LOW_CARDINALITY),
+  page_load_hash: ev('page_load_hash', timestampSeconds(), 'Page Load Time', 'When the page that sent the event was loaded, from the tracker\'s page-load timestamp (_p), to the second.'),
+  params: ev('params', eventParamsType(), 'Event Parameters', 'Every event parameter of the hit in request order: text ones (ep.) with value_string, numeric ones (epn.) with value_number.'),
+  privacy_ads_storage: ev('privacy_ads_storage', bool(), 'Ads Storage Consent', 'Whether the visitor allowed ad storage, from Google consent mode (third character of gcs); null when not sent.'),
+  privacy_analytics_storage: ev('privacy_analytics_storage', bool(), 'Analytics Storage Consent', 'Whether the visitor allowed analytics storage, from Google consent mode (fourth character of gcs); null when not sent.'),
+  ...paramInterfaces,
 } as const;
 
 const T64: InterfaceFieldOptions = { nullable: true, codec: 'CODEC(T64, LZ4)' };

@@ -1,0 +1,62 @@
+import type { Event } from '../../src/schema/session.js';
+import { goHostname, parseGoQuery, parseGoUrl, type GoQuery } from '../url/go-url.js';
+import { originalPageUrl } from '../url/page-url.js';
+import { goToLower } from './normalise.js';
+
+/** What attribution knows about the referrer of a session's first event. */
+export interface ReferrerFacts {
+  /** The referrer as sent, path and query included. */
+  raw: string;
+  /** Lower-cased host without port; for `android-app://` referrers, the app's package name. */
+  host: string;
+  hostWithoutWww: string;
+  query: GoQuery;
+}
+
+export interface AttributionInput {
+  /** Query of the landing URL as sent (before tracking parameters were stripped); null when it is missing or unparsable. */
+  pageQuery: GoQuery | null;
+  /** Lower-cased landing host without `www.`; null when the landing URL is missing or unparsable. */
+  pageHostWithoutWww: string | null;
+  /** Null when there is none, it does not parse, or the tracker asked to ignore it. */
+  referrer: ReferrerFacts | null;
+}
+
+export function withoutWww(host: string): string {
+  return host.startsWith('www.') ? host.slice(4) : host;
+}
+
+/** First value of a query parameter, `""` when absent (Go's `Values.Get`). */
+export function firstQueryValue(query: GoQuery | null, name: string): string {
+  return query?.get(name)?.[0] ?? '';
+}
+
+function readPage(event: Event): Pick<AttributionInput, 'pageQuery' | 'pageHostWithoutWww'> {
+  const page = originalPageUrl(event);
+  if (page === '') return { pageQuery: null, pageHostWithoutWww: null };
+  try {
+    const url = parseGoUrl(page);
+    return { pageQuery: parseGoQuery(url.rawQuery), pageHostWithoutWww: withoutWww(goToLower(goHostname(url))) };
+  } catch {
+    // page_location has already marked such an event broken; the referrer alone still attributes it.
+    return { pageQuery: null, pageHostWithoutWww: null };
+  }
+}
+
+function readReferrer(event: Event): ReferrerFacts | null {
+  if (event.values['ignore_referrer'] === true) return null;
+  const raw = event.values['page_referrer'];
+  if (typeof raw !== 'string' || raw === '') return null;
+  try {
+    const url = parseGoUrl(raw);
+    const host = goToLower(goHostname(url)).replaceAll(' ', '-');
+    return { raw, host, hostWithoutWww: withoutWww(host), query: parseGoQuery(url.rawQuery) };
+  } catch {
+    return null;
+  }
+}
+
+/** Reads the landing URL (original form), the referrer and ignore_referrer of an event. */
+export function readAttributionInput(event: Event): AttributionInput {
+  return { ...readPage(event), referrer: readReferrer(event) };
+}

@@ -40,7 +40,6 @@ export function pickParams(layers: readonly string[], wanted: ReadonlySet<string
   const found = new Map<string, string>();
   for (let l = layers.length - 1; l >= 0; l--) {
     const raw = layers[l]!;
-    const inLayer = new Set<string>();
     let start = 0;
     while (start <= raw.length) {
       let end = raw.indexOf('&', start);
@@ -50,11 +49,9 @@ export function pickParams(layers: readonly string[], wanted: ReadonlySet<string
         if (eq === -1 || eq > end) eq = end;
         const rawKey = raw.slice(start, eq);
         const key = needsDecoding(rawKey) ? decodeComponent(rawKey, () => 'a parameter name') : rawKey;
-        if (wanted.has(key) && !inLayer.has(key)) {
-          inLayer.add(key);
-          if (!found.has(key)) {
-            found.set(key, eq < end ? decodeComponent(raw.slice(eq + 1, end), () => `query parameter \`${key}\``) : '');
-          }
+        // Within a string the first value wins; a later string was read first, so it wins too.
+        if (wanted.has(key) && !found.has(key)) {
+          found.set(key, eq < end ? decodeComponent(raw.slice(eq + 1, end), () => `query parameter \`${key}\``) : '');
         }
       }
       start = end + 1;

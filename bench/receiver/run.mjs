@@ -83,7 +83,7 @@ async function measure(name, command, args, env = {}) {
 const work = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
 try {
   const config = join(work, 'config.yaml');
-  writeFileSync(config, `storage:\n  queue_directory: ${join(work, 'queue')}\n`);
+  writeFileSync(config, `storage:\n  queue_directory: ${join(work, 'queue')}\n${process.env.BENCH_EXTRA ?? ''}`);
   const empty = await measure('empty node:http', 'node', (port) => [join(here, 'empty-server.mjs'), String(port)]);
   const cairn = await measure('cairn receiver', 'node', (port) => [
     join(root, 'bin', 'cairn.js'),

@@ -92,6 +92,35 @@ export function encodeHit(hit: Hit): Uint8Array {
   return encoder.encode([HIT_FORMAT_VERSION, hitToWire(hit)]);
 }
 
+/**
+ * One hit's wire array alone, to be assembled into a batch later with `assembleHits`. The
+ * receiver encodes each hit as it is accepted, so a batch waiting for its flush is a few large
+ * buffers rather than thousands of object graphs for the garbage collector to carry.
+ */
+export function encodeHitItem(hit: Hit): Uint8Array {
+  return encoder.encode(hitToWire(hit));
+}
+
+function cborArrayHeader(n: number): Buffer {
+  if (n < 24) return Buffer.from([0x80 + n]);
+  if (n < 0x100) return Buffer.from([0x98, n]);
+  if (n < 0x10000) return Buffer.from([0x99, n >> 8, n & 0xff]);
+  const b = Buffer.alloc(5);
+  b[0] = 0x9a;
+  b.writeUInt32BE(n, 1);
+  return b;
+}
+
+/** The bytes `encodeHits` would give for the hits whose items these are, in order. */
+export function assembleHits(items: readonly Uint8Array[]): Uint8Array {
+  return Buffer.concat([Buffer.from([0x82, HIT_FORMAT_VERSION]), cborArrayHeader(items.length), ...items]);
+}
+
+/** Decodes the items of `encodeHitItem` (tests, and backends that need hits back). */
+export function decodeHitItems(items: readonly Uint8Array[]): Hit[] {
+  return decodeHits(assembleHits(items));
+}
+
 export function encodeHits(hits: readonly Hit[]): Uint8Array {
   return encoder.encode([HIT_FORMAT_VERSION, hits.map(hitToWire)]);
 }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { decodeHits, encodeHits } from '../hits/hit-codec.js';
+import { assembleHits, decodeHitItems, decodeHits, encodeHitItem, encodeHits } from '../hits/hit-codec.js';
 import type { Hit } from '../hits/hit.js';
 import {
   DropTaskError,
@@ -40,11 +40,33 @@ export function createPingTask(now: Date = new Date(), taskId: string = randomUU
   };
 }
 
+/** Hits already encoded one by one (`encodeHitItem`), on their way to becoming one task. */
+export class HitBatch {
+  constructor(readonly items: readonly Uint8Array[]) {}
+
+  static of(hits: readonly Hit[]): HitBatch {
+    return new HitBatch(hits.map(encodeHitItem));
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** Decodes the hits again (tests and diagnostics; the queue path never needs it). */
+  hits(): Hit[] {
+    return decodeHitItems(this.items);
+  }
+}
+
 /** Where a batch of hits goes when the batching storage flushes: one task per call. */
-export type HitsSink = (hits: Hit[]) => Promise<void>;
+export type HitsSink = (batch: HitBatch) => Promise<void>;
+
+export function createHitsTaskFromBatch(batch: HitBatch, taskId: string = randomUUID()): Task {
+  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: compress(assembleHits(batch.items)) };
+}
 
 export function hitsTaskSink(publisher: Publisher): HitsSink {
-  return (hits) => publisher.publish(createHitsTask(hits));
+  return (batch) => publisher.publish(createHitsTaskFromBatch(batch));
 }
 
 /** A ping needs both the flag and a readable timestamp; anything else is an ordinary batch. */

@@ -11,6 +11,7 @@ import {
   parseRfc3339,
   pingTime,
 } from '../../src/queue/hits-task.js';
+import { HitBatch } from '../../src/queue/hits-task.js';
 import { DropTaskError, type Publisher, type Task } from '../../src/queue/task.js';
 import { makeHit } from './helpers.js';
 
@@ -80,7 +81,7 @@ test('hitsTaskSink publishes one task per call', async () => {
   };
   const sink = hitsTaskSink(publisher);
   const hits = [makeHit(), makeHit()];
-  await sink(hits);
+  await sink(HitBatch.of(hits));
   assert.is(published.length, 1);
   assert.equal(decodeHitsTask(published[0]!), hits);
 });

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
+import type { HitBatch } from '../../src/queue/hits-task.js';
 import * as assert from 'uvu/assert';
 import { encodeHit } from '../../src/hits/hit-codec.js';
 import type { Hit } from '../../src/hits/hit.js';
@@ -16,8 +17,8 @@ import { FakeTimers, makeHit, recordingLogger, settle, tempDir } from '../queue/
 
 function collector() {
   const batches: Hit[][] = [];
-  const sink = async (hits: Hit[]): Promise<void> => {
-    batches.push([...hits]);
+  const sink = async (batch: HitBatch): Promise<void> => {
+    batches.push(batch.hits());
   };
   return { batches, sink, ids: () => batches.map((b) => b.map((h) => h.id)) };
 }
@@ -176,9 +177,9 @@ test('appends during a flush go to a new file and are published by the next flus
     await backend.append([first]);
     let release: () => void = () => {};
     const batches: string[][] = [];
-    const slowSink = async (hits: Hit[]): Promise<void> => {
+    const slowSink = async (batch: HitBatch): Promise<void> => {
       await new Promise<void>((r) => (release = r));
-      batches.push(hits.map((h) => h.id));
+      batches.push(batch.hits().map((h) => h.id));
     };
     const flushing = backend.flush(slowSink);
     await settle(50);

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Hit } from '../../src/hits/hit.js';
 import { BatchingStorage, MemoryBatchingBackend } from '../../src/receiver/batching/index.js';
+import type { HitBatch } from '../../src/queue/hits-task.js';
 import { StorageFullError } from '../../src/receiver/hit-storage.js';
 import { FakeTimers, makeHit, recordingLogger, settle } from '../queue/helpers.js';
 
@@ -14,7 +15,7 @@ class Sink {
   maxActive = 0;
   private releases: (() => void)[] = [];
 
-  readonly fn = async (hits: Hit[]): Promise<void> => {
+  readonly fn = async (batch: HitBatch): Promise<void> => {
     this.active++;
     this.maxActive = Math.max(this.maxActive, this.active);
     try {
@@ -23,7 +24,7 @@ class Sink {
         this.failNext--;
         throw new Error('queue down');
       }
-      this.batches.push([...hits]);
+      this.batches.push(batch.hits());
     } finally {
       this.active--;
     }

@@ -2,7 +2,7 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle }
 import { join } from 'node:path';
 import type { Hit } from '../../hits/hit.js';
 import { silentLogger, type Logger } from '../../monitoring/logger.js';
-import type { HitsSink } from '../../queue/hits-task.js';
+import { HitBatch, type HitsSink } from '../../queue/hits-task.js';
 import { fsyncDirectory, isNotFound } from '../../queue/filesystem/fs-util.js';
 import { TaskNamer } from '../../queue/filesystem/task-names.js';
 import { StorageFullError } from '../hit-storage.js';
@@ -241,7 +241,7 @@ export class FileBatchingBackend implements BatchingBackend {
       }
       for (const h of decoded.hits) hits.push(h);
     }
-    if (hits.length > 0) await sink(hits);
+    if (hits.length > 0) await sink(HitBatch.of(hits));
     for (let i = 0; i < files.length; i++) {
       try {
         await unlink(join(this.dir, files[i] as string));

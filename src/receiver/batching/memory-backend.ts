@@ -1,5 +1,6 @@
 import type { Hit } from '../../hits/hit.js';
-import type { HitsSink } from '../../queue/hits-task.js';
+import { HitBatch, type HitsSink } from '../../queue/hits-task.js';
+import { encodeHitItem } from '../../hits/hit-codec.js';
 import { StorageFullError } from '../hit-storage.js';
 import type { BatchingBackend } from './backend.js';
 
@@ -11,9 +12,9 @@ export interface MemoryBatchingBackendOptions {
   maxPendingHits?: number;
 }
 
-/** Hits held in memory until flushed: fast, but lost if the process dies. */
+/** Hits held in memory (encoded as they arrive) until flushed: fast, but lost if the process dies. */
 export class MemoryBatchingBackend implements BatchingBackend {
-  private staged: Hit[] = [];
+  private staged: Uint8Array[] = [];
   private flushing = 0;
   private readonly maxPendingHits: number;
 
@@ -25,7 +26,7 @@ export class MemoryBatchingBackend implements BatchingBackend {
     if (this.staged.length + this.flushing + hits.length > this.maxPendingHits) {
       throw new StorageFullError(`receiver batching holds ${this.staged.length + this.flushing} hits; the limit is ${this.maxPendingHits}`);
     }
-    for (const h of hits) this.staged.push(h);
+    for (const h of hits) this.staged.push(encodeHitItem(h));
   }
 
   async flush(sink: HitsSink): Promise<number> {
@@ -36,7 +37,7 @@ export class MemoryBatchingBackend implements BatchingBackend {
     this.staged = [];
     this.flushing = batch.length;
     try {
-      await sink(batch);
+      await sink(new HitBatch(batch));
     } catch (err) {
       this.staged = batch.concat(this.staged);
       throw err;

@@ -1,6 +1,6 @@
 import type { TrafficSourceDetector } from '../core/traffic-source.js';
 import { ChainTrafficSourceDetector } from './chain.js';
-import { clickIdStep, mailHeuristicStep, referralStep } from './steps.js';
+import { clickIdStep, MailHeuristicStep, referralStep } from './steps.js';
 
 /**
  * The chain without referrer lists: click ids, the `mail.` heuristic, other sites as
@@ -8,5 +8,5 @@ import { clickIdStep, mailHeuristicStep, referralStep } from './steps.js';
  * which suits tests of other columns; `createTrafficSourceDetector()` is the full chain.
  */
 export function basicTrafficSourceDetector(): TrafficSourceDetector {
-  return new ChainTrafficSourceDetector([clickIdStep, mailHeuristicStep, referralStep]);
+  return new ChainTrafficSourceDetector([clickIdStep, new MailHeuristicStep(), referralStep]);
 }

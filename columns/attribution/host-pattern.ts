@@ -2,7 +2,8 @@
  * Host patterns of the referrer lists.
  *
  * - `example.com` matches `example.com` and every subdomain of it (`www.example.com`,
- *   `l.example.com`). Android package names are written the same way (`com.example.app`).
+ *   `l.example.com`). Android package names are written the same way (`com.example.app`);
+ *   since they grow to the right, each app's package is listed on its own.
  * - `example.*` does the same for every country or generic ending of `example`: one final
  *   label (`example.de`, `example.com`) or a country's second level (`example.co.uk`,
  *   `example.com.br`). Unlike a plain prefix match, `example.attacker.net` is not matched.

@@ -43,7 +43,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function readStringList(value: unknown, what: string, fail: (message: string) => never): string[] {
   if (!Array.isArray(value)) fail(`${what} must be a list`);
-  return value.map((item, i) => {
+  const items: readonly unknown[] = value;
+  return items.map((item, i) => {
     if (typeof item !== 'string' || item === '') fail(`${what}[${i}] must be a non-empty string`);
     return item;
   });
@@ -99,7 +100,8 @@ function checkReachable(entries: readonly ReferrerListEntry[], fail: (message: s
 
 /** Parses and validates one list; throws `ReferrerListError` naming the file, the entry and the fault. */
 export function parseReferrerList(text: string, fileName: string, shape: ReferrerListShape): ReferrerList {
-  const fail = (message: string): never => {
+  // Annotated so that TypeScript narrows after each call, as it does after a `throw`.
+  const fail: (message: string) => never = (message) => {
     throw new ReferrerListError(`${fileName}: ${message}`);
   };
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
@@ -107,7 +109,8 @@ export function parseReferrerList(text: string, fileName: string, shape: Referre
   if (syntaxError !== undefined) fail(`not valid YAML: ${syntaxError.message}`);
   const root: unknown = document.toJS();
   if (!Array.isArray(root)) fail('must be a list of entries (`- name: …` / `hosts: […]`)');
-  const entries = (root as unknown[]).map((raw, i) => readEntry(raw, i, shape, fail));
+  const items: readonly unknown[] = root;
+  const entries = items.map((raw, i) => readEntry(raw, i, shape, fail));
   if (entries.length === 0) fail('holds no entries');
   checkReachable(entries, fail);
   return new ReferrerList(entries);

@@ -66,9 +66,7 @@ export class SearchEngineStep implements AttributionStep {
   constructor(readonly engines: ReferrerList) {}
 
   classify({ referrer }: AttributionInput): TrafficSource | null {
-    if (referrer === null) return null;
-    const found = this.engines.match(referrer);
-    return found === null ? null : { source: found.entry.name, medium: 'organic', term: searchTerm(found.entry, referrer) };
+    return referrer === null ? null : (this.classifyWithSpecificity(referrer)?.source ?? null);
   }
 
   /** The classification together with how narrowly the engine's pattern matched. */
@@ -103,14 +101,20 @@ export class EmailProviderStep implements AttributionStep {
 
 /**
  * A referrer mentioning `mail.` anywhere (host, path or query, as the reference checks it) is
- * taken for a webmail the list does not know; the source is its host.
+ * taken for a webmail the list does not know; the source is its host. A search engine's
+ * referrer stays organic search even when the search was for `gmail.com`, so given the
+ * engines, this step hands their hosts over to them.
  */
-export const mailHeuristicStep: AttributionStep = {
-  classify({ referrer }) {
+export class MailHeuristicStep implements AttributionStep {
+  constructor(private readonly searchEngines: SearchEngineStep | null = null) {}
+
+  classify({ referrer }: AttributionInput): TrafficSource | null {
     if (referrer === null || referrer.hostWithoutWww === '' || !referrer.raw.includes('mail.')) return null;
+    const search = this.searchEngines?.classifyWithSpecificity(referrer) ?? null;
+    if (search !== null) return search.source;
     return { source: referrer.hostWithoutWww, medium: 'email', term: '' };
-  },
-};
+  }
+}
 
 /** Any other site than the landing page's own; needs a landing host to compare with. */
 export const referralStep: AttributionStep = {

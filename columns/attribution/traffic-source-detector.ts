@@ -3,7 +3,7 @@ import { shippedReferrerLists, type ReferrerLists } from './referrer-list-files.
 import {
   clickIdStep,
   EmailProviderStep,
-  mailHeuristicStep,
+  MailHeuristicStep,
   ReferrerListStep,
   referralStep,
   SearchEngineStep,
@@ -14,8 +14,9 @@ export { ChainTrafficSourceDetector } from './chain.js';
 
 /**
  * The reference's detector chain over the given lists, first match wins: click ids, video
- * sites, email providers (yielding to search engines on shared hosts), referral apps, the
- * `mail.` heuristic, social networks, AI assistants, search engines, other sites.
+ * sites, email providers, referral apps, the `mail.` heuristic, social networks, AI
+ * assistants, search engines, other sites. The two email steps yield to the search engines
+ * on the engines' hosts (see `EmailProviderStep` and `MailHeuristicStep`).
  */
 export function attributionSteps(lists: ReferrerLists): AttributionStep[] {
   const searchEngines = new SearchEngineStep(lists.searchEngines);
@@ -24,7 +25,7 @@ export function attributionSteps(lists: ReferrerLists): AttributionStep[] {
     new ReferrerListStep(lists.videoSites, 'video'),
     new EmailProviderStep(lists.emailProviders, searchEngines),
     new ReferrerListStep(lists.referralApps, 'referral'),
-    mailHeuristicStep,
+    new MailHeuristicStep(searchEngines),
     new ReferrerListStep(lists.socials, 'social'),
     new ReferrerListStep(lists.aiAssistants, 'ai'),
     searchEngines,

@@ -1,4 +1,5 @@
 import { buildPropertySchemas } from '../../columns/column-sets.js';
+import { createTrafficSourceDetector } from '../../columns/attribution/traffic-source-detector.js';
 import type { Logger } from '../monitoring/logger.js';
 import { ProtoSessionEngine } from '../protosessions/index.js';
 import type { Task } from '../queue/task.js';
@@ -38,7 +39,7 @@ export class Worker {
   static async start(settings: Settings, logger: Logger, options: WorkerOptions): Promise<Worker> {
     const properties = new PropertyRegistry(settings.properties);
     const modifiers = new PropertyModifierRegistry(settings.properties, logger);
-    const schemas = buildPropertySchemas(settings.properties);
+    const schemas = buildPropertySchemas(settings.properties, { trafficSource: createTrafficSourceDetector() });
     const drivers = await createDriverRegistry(settings, logger);
     const decorated = new Map<Driver, Driver>();
     const decorate = (d: Driver): Driver => {

@@ -66,7 +66,7 @@ function unhex(c: number): number {
   return -1;
 }
 
-const utf8Decoder = new TextDecoder('utf-8');
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 class EscapeError extends Error {}
 

@@ -1,5 +1,7 @@
 import { buildPropertySchemas } from '../../columns/column-sets.js';
 import { createTrafficSourceDetector } from '../../columns/attribution/traffic-source-detector.js';
+import { deviceColumns } from '../../columns/device/index.js';
+import { geoColumns } from '../../columns/geo/index.js';
 import type { Logger } from '../monitoring/logger.js';
 import { ProtoSessionEngine } from '../protosessions/index.js';
 import type { Task } from '../queue/task.js';
@@ -39,7 +41,12 @@ export class Worker {
   static async start(settings: Settings, logger: Logger, options: WorkerOptions): Promise<Worker> {
     const properties = new PropertyRegistry(settings.properties);
     const modifiers = new PropertyModifierRegistry(settings.properties, logger);
-    const schemas = buildPropertySchemas(settings.properties, { trafficSource: createTrafficSourceDetector() });
+    const deviceGeoColumns = {
+      event: [...geoColumns(settings, logger), ...deviceColumns(String(settings.keys.get('device_detector.provider') ?? 'dd2'))],
+      sessionScoped: [],
+      session: [],
+    };
+    const schemas = buildPropertySchemas(settings.properties, { trafficSource: createTrafficSourceDetector(), deviceGeoColumns });
     const drivers = await createDriverRegistry(settings, logger);
     const decorated = new Map<Driver, Driver>();
     const decorate = (d: Driver): Driver => {

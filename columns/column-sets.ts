@@ -1,4 +1,4 @@
-import type { ColumnSet } from '../src/schema/column.js';
+import { concatColumnSets, type ColumnSet } from '../src/schema/column.js';
 import { ColumnsMerger, StaticColumnsRegistry } from '../src/schema/registry.js';
 import { BatchingLayout, EventsWithEmbeddedSessionColumnsLayout } from '../src/schema/layout.js';
 import { InterfaceOrderKeeper } from '../src/schema/order-keeper.js';
@@ -8,7 +8,8 @@ import { coreColumns, stubDeviceGeoColumns } from './core/index.js';
 import { CORE_INTERFACE_ORDER } from './core/interfaces.js';
 import { StaticPropertyLookup, type PropertySettingsLookup } from './core/property-lookup.js';
 import type { TrafficSourceDetector } from './core/traffic-source.js';
-import { hasColumnCatalogue, protocolColumns, protocolInterfaceOrder } from './protocol-columns.js';
+import type { CurrencyConverter } from './currency/converter.js';
+import { hasColumnCatalogue, protocolColumns, protocolCustomColumns, protocolInterfaceOrder } from './protocol-columns.js';
 
 export interface ColumnSetOptions {
   /** Settings lookup for columns that read property settings at write time. */
@@ -16,6 +17,8 @@ export interface ColumnSetOptions {
   trafficSource?: TrafficSourceDetector;
   /** Device and geo event columns; the always-null stubs by default. */
   deviceGeoColumns?: ColumnSet;
+  /** For the `*_in_usd` columns; without one only USD amounts convert. */
+  currencyConverter?: CurrencyConverter;
 }
 
 /**
@@ -26,7 +29,7 @@ export function protocolColumnSet(protocol: ProtocolId, options: ColumnSetOption
   if (!hasColumnCatalogue(protocol)) throw new Error(`no column catalogue for protocol "${protocol}" yet`);
   const registries = [
     coreColumns({ properties: options.properties, ...(options.trafficSource ? { trafficSource: options.trafficSource } : {}) }),
-    protocolColumns(protocol, options.properties),
+    protocolColumns(protocol, options.properties, options.currencyConverter),
     options.deviceGeoColumns ?? stubDeviceGeoColumns(),
     ...extra,
   ].map((set) => new StaticColumnsRegistry(set));
@@ -42,6 +45,7 @@ export function physicalOrderKeeper(protocol: ProtocolId): InterfaceOrderKeeper 
 export interface PropertySchemaOptions {
   trafficSource?: TrafficSourceDetector;
   deviceGeoColumns?: ColumnSet;
+  currencyConverter?: CurrencyConverter;
   /** Custom columns of a property (flattened parameters), merged after the built-in ones. */
   customColumns?: (property: PropertySettings) => ColumnSet;
 }
@@ -57,11 +61,15 @@ export function buildPropertySchemas(properties: readonly PropertySettings[], op
     properties: lookup,
     ...(options.trafficSource ? { trafficSource: options.trafficSource } : {}),
     ...(options.deviceGeoColumns ? { deviceGeoColumns: options.deviceGeoColumns } : {}),
+    ...(options.currencyConverter ? { currencyConverter: options.currencyConverter } : {}),
   };
   const byProtocol = new Map<ProtocolId, ColumnSet>();
   const schemas = new Map<string, PropertySchema>();
   for (const property of properties) {
-    const custom = options.customColumns?.(property);
+    // The protocol's own custom columns (Matomo's custom dimensions and variables), then the caller's.
+    const builtIn = protocolCustomColumns(property);
+    const extra = options.customColumns?.(property);
+    const custom = extra === undefined ? builtIn : concatColumnSets([builtIn, extra]);
     const hasCustom = custom !== undefined && custom.event.length + custom.sessionScoped.length + custom.session.length > 0;
     let evaluationOrder: ColumnSet;
     if (hasCustom) {

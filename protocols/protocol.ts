@@ -61,6 +61,6 @@ export interface Protocol {
   customEndpoints(): CustomEndpoint[];
   /** Turns a request into hits (zero or more); throws `ProtocolError` on bad input. */
   hits(request: TrackingRequest, context: ParseContext): Hit[];
-  /** Headers sent with a successful (204) answer, e.g. CORS. */
-  successHeaders(request: { headers: Headers }): Record<string, string>;
+  /** The answer to an accepted request: usually 204 with the protocol's CORS headers. */
+  successResponse(request: TrackingRequest, hits: readonly Hit[]): Response;
 }

@@ -3,7 +3,7 @@ import { lazyRequest } from '../../src/hits/hit.js';
 import { assertDecodable, firstValueInLayers, mergeParams, parseLayers, QueryStringError } from '../../src/receiver/querystring.js';
 import { UnknownPropertyError } from '../../src/settings/property-registry.js';
 import type { ProtocolId } from '../../src/settings/types.js';
-import type { CustomEndpoint, HitEndpoint, ParseContext, Protocol, TrackingRequest } from '../protocol.js';
+import type { CustomEndpoint, HitEndpoint, ParseContext, Protocol, Response, TrackingRequest } from '../protocol.js';
 import { ProtocolError } from '../protocol.js';
 import { corsHeaders } from './cors.js';
 
@@ -67,6 +67,10 @@ export class Ga4Protocol implements Protocol {
 
   successHeaders(request: { headers: Headers }): Record<string, string> {
     return corsHeaders(request.headers, false);
+  }
+
+  successResponse(request: TrackingRequest): Response {
+    return { status: 204, headers: corsHeaders(request.headers, false), body: '' };
   }
 
   hits(request: TrackingRequest, context: ParseContext): Hit[] {

@@ -1,8 +1,8 @@
 import { decodeComponent } from '../../src/receiver/querystring.js';
 
 /**
- * The parameters the receiver itself reads from a Matomo request: routing, identity, the event
- * name and the answer. Columns read the rest later, from the hit's parsed parameters.
+ * The parameters the receiver itself reads from a Matomo request: routing, identity and the
+ * event name. Columns read the rest later, from the hit's parsed parameters.
  */
 export const RECEIVER_PARAMS: ReadonlySet<string> = new Set([
   'idsite',
@@ -20,7 +20,6 @@ export const RECEIVER_PARAMS: ReadonlySet<string> = new Set([
   'c_n',
   'e_c',
   'e_a',
-  'send_image',
 ]);
 
 /** First values of some parameters, looked up by name; absent names give undefined. */

@@ -6,6 +6,7 @@ import { PropertyRegistry } from '../settings/property-registry.js';
 import type { Settings } from '../settings/types.js';
 import { Ga4Protocol } from '../../protocols/ga4/protocol.js';
 import { D8aProtocol } from '../../protocols/d8a/protocol.js';
+import { MatomoProtocol } from '../../protocols/matomo/protocol.js';
 import type { Protocol } from '../../protocols/protocol.js';
 import { BatchingStorage, FileBatchingBackend, MemoryBatchingBackend } from './batching/index.js';
 import { clientIpResolverFor } from './client-ip.js';
@@ -16,11 +17,20 @@ import { Router } from './router.js';
 import { ReceiverServer } from './server.js';
 import { defaultHitRules, HitValidator } from './validation.js';
 
-/** Protocols whose endpoints every receiver mounts. */
-export function receiverProtocols(): Protocol[] {
-  return [new Ga4Protocol(), new D8aProtocol()];
+/**
+ * Protocols whose endpoints every receiver mounts. Matomo's extra paths come from
+ * `matomo.tracking_endpoints` (normalised by the settings loader); without settings only
+ * `/matomo.php` and `/piwik.php` are served.
+ */
+export function receiverProtocols(settings?: Pick<Settings, 'matomo'>): Protocol[] {
+  return [new Ga4Protocol(), new D8aProtocol(), new MatomoProtocol({ trackingEndpoints: settings?.matomo.trackingEndpoints ?? [] })];
 }
 
+/**
+ * Matomo answers some accepted requests with more than 204: the 1×1 GIF for `send_image=1`,
+ * the JSON status for a bulk request that asks for it. The protocol decides; this pipeline
+ * only hands it the accepted request.
+ */
 /** Staging of accepted hits before they become queue tasks, as the delivery mode asks. */
 export function createHitStorage(settings: Settings, publisher: Publisher, logger: Logger): HitStorage {
   const backend =
@@ -52,7 +62,7 @@ export class Receiver {
     ids: HitIdSource = new RandomHitIds(),
   ) {
     this.properties = new PropertyRegistry(settings.properties);
-    this.protocols = receiverProtocols();
+    this.protocols = receiverProtocols(settings);
     this.pipeline = new HitPipeline({
       properties: this.properties,
       validator: new HitValidator(defaultHitRules(settings.receiver.maxHitKbytes * 1024), this.properties),

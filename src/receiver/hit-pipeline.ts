@@ -87,6 +87,6 @@ export class HitPipeline {
         }),
       );
     }
-    return { status: 204, headers: protocol.successHeaders(request), body: '', hits };
+    return { ...protocol.successResponse(request, hits), hits };
   }
 }

@@ -71,7 +71,7 @@ export class Replayer {
       rawLog: null,
       logger,
     });
-    this.router = new Router(receiverProtocols());
+    this.router = new Router(receiverProtocols(settings));
     this.clientIp = clientIpResolverFor(settings.server.trustedProxies);
     this.batchSize = settings.receiver.batchSize;
     this.batchTimeoutMs = settings.receiver.batchTimeoutMs;

@@ -2,6 +2,7 @@ import { buildPropertySchemas } from '../../columns/column-sets.js';
 import { createTrafficSourceDetector } from '../../columns/attribution/traffic-source-detector.js';
 import { deviceColumns } from '../../columns/device/index.js';
 import { geoColumns } from '../../columns/geo/index.js';
+import { createCurrencyConverter } from '../../columns/currency/index.js';
 import type { Logger } from '../monitoring/logger.js';
 import { ProtoSessionEngine } from '../protosessions/index.js';
 import type { Task } from '../queue/task.js';
@@ -36,6 +37,7 @@ export class Worker {
     private readonly drivers: DriverRegistry,
     readonly schemas: PropertySchemaRegistry,
     private readonly logger: Logger,
+    private readonly resources: { close(): void }[] = [],
   ) {}
 
   static async start(settings: Settings, logger: Logger, options: WorkerOptions): Promise<Worker> {
@@ -46,7 +48,8 @@ export class Worker {
       sessionScoped: [],
       session: [],
     };
-    const schemas = buildPropertySchemas(settings.properties, { trafficSource: createTrafficSourceDetector(), deviceGeoColumns });
+    const currencyConverter = createCurrencyConverter(settings, logger);
+    const schemas = buildPropertySchemas(settings.properties, { trafficSource: createTrafficSourceDetector(), deviceGeoColumns, currencyConverter });
     const drivers = await createDriverRegistry(settings, logger);
     const decorated = new Map<Driver, Driver>();
     const decorate = (d: Driver): Driver => {
@@ -79,7 +82,7 @@ export class Worker {
         logger,
         skipCatchUp: settings.keys.get('startup.skip_catch_up') === true,
       });
-      return new Worker(engine, chain, drivers, schemas, logger);
+      return new Worker(engine, chain, drivers, schemas, logger, [currencyConverter]);
     } catch (err) {
       await drivers.close().catch(() => undefined);
       throw err;
@@ -110,6 +113,7 @@ export class Worker {
     await this.engine.close().catch((err: unknown) => (failure ??= err));
     await this.chain.close().catch((err: unknown) => (failure ??= err));
     await this.drivers.close().catch((err: unknown) => (failure ??= err));
+    for (const r of this.resources) r.close();
     if (failure !== undefined) {
       this.logger.error('the worker did not drain cleanly', { error: failure });
       throw failure;

@@ -21,6 +21,8 @@ export class InvalidCurrencyCodeError extends Error {
  * - no rate from `from` to `to` → null (only a direct rate counts: no inverse, no cross rate);
  * - else `amount × rate`, rounded to cents half-to-even.
  */
+const NO_RATES = new CurrencyUnavailableError('no exchange rates loaded');
+
 export class RatesCurrencyConverter implements CurrencyConverter {
   private snapshot: RatesSnapshot | null;
 
@@ -48,7 +50,9 @@ export class RatesCurrencyConverter implements CurrencyConverter {
     const quote = to.trim().toLowerCase();
     if (base === '' || quote === '') throw new InvalidCurrencyCodeError(`currency codes must not be empty (from "${from}" to "${to}")`);
     if (base === quote) return roundCentsHalfEven(amount);
-    if (this.snapshot === null) throw new CurrencyUnavailableError('no exchange rates loaded');
+    // One shared error: before the first snapshot every non-USD amount asks, and building an
+    // error (with its stack) per event was a visible share of the worker's time.
+    if (this.snapshot === null) throw NO_RATES;
     const rate = this.snapshot.rates.get(base)?.get(quote);
     return rate === undefined ? null : roundCentsHalfEven(amount * rate);
   }

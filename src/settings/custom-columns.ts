@@ -218,11 +218,18 @@ export function parseMatomoCustomVariables(entries: readonly RawEntry[], issues:
   return parseMatomo(entries, false, issues);
 }
 
+const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,299}$/;
+
 /** Every custom column of one property becomes a table column, so their names must differ. */
 export function checkUniqueColumnNames(lists: CustomColumnLists, issues: Issues, context = ''): void {
   const seen = new Map<string, string>();
   const all = [...lists.ga4Params, ...lists.matomoCustomDimensions, ...lists.matomoCustomVariables];
   for (const { column, path } of all) {
+    // Warehouses (BigQuery above all) accept letters, digits and underscores in column names.
+    if (!COLUMN_NAME.test(column.columnName) || column.columnName === '__proto__') {
+      issues.push(`${context}${path}.column_name: ${show(column.columnName)} is not a valid column name (letters, digits and underscores, not starting with a digit)`);
+      continue;
+    }
     const first = seen.get(column.columnName);
     if (first !== undefined) {
       issues.push(`${context}${path}.column_name: output column ${show(column.columnName)} is already produced by ${first}`);

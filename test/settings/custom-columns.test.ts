@@ -137,4 +137,10 @@ test('a non-list value is reported', () => {
   findIssue(issues({ yaml: 'ga4:\n  params: {name: a}\n' }), 'ga4.params', 'list');
 });
 
+test('custom column names must be plain identifiers', () => {
+  const list = issues({ yaml: 'ga4:\n  params:\n    - {name: ok}\n    - {name: x, column_name: "bad-name"}\n    - {name: y, column_name: __proto__}\n' });
+  findIssue(list, 'ga4.params[1].column_name', '"bad-name"');
+  findIssue(list, 'ga4.params[2].column_name', '__proto__');
+});
+
 test.run();

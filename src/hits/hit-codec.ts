@@ -22,7 +22,7 @@
  * A new field means a new version number; the decoder rejects versions it does not know, so a
  * worker never silently misreads a task written by a newer receiver.
  */
-import { Decoder, Encoder } from 'cbor-x';
+import { plainCborEncoder, safeCborDecoder } from './cbor.js';
 import type { Hit, ParsedRequest } from './hit.js';
 import { mergeParams, parseQueryString } from '../receiver/querystring.js';
 
@@ -33,19 +33,9 @@ export class HitDecodeError extends Error {
   override readonly name = 'HitDecodeError';
 }
 
-const encoder = new Encoder({
-  useRecords: false,
-  tagUint8Array: false,
-  pack: false,
-  bundleStrings: false,
-  structuredClone: false,
-  variableMapSize: false,
-  useFloat32: 0,
-});
+const encoder = plainCborEncoder;
 
-// Maps decode to Map (never to plain objects) so hostile keys in garbage input cannot touch
-// prototypes before validation rejects the shape.
-const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, structuredClone: false });
+const decoder = safeCborDecoder;
 
 const HIT_FIELD_COUNT = 16;
 

@@ -8,7 +8,7 @@
  * (CBOR; each inner element is a byte string in the hit codec's own versioned format.) The
  * spool is private to Cairn, so the version only has to protect against a newer build's files.
  */
-import { Decoder, Encoder } from 'cbor-x';
+import { plainCborEncoder, safeCborDecoder } from '../hits/cbor.js';
 import { decodeHits, encodeHits } from '../hits/hit-codec.js';
 import { newEvent, newSession, type Session } from '../schema/session.js';
 
@@ -19,17 +19,9 @@ export class SessionFrameDecodeError extends Error {
   override readonly name = 'SessionFrameDecodeError';
 }
 
-const encoder = new Encoder({
-  useRecords: false,
-  tagUint8Array: false,
-  pack: false,
-  bundleStrings: false,
-  structuredClone: false,
-  variableMapSize: false,
-  useFloat32: 0,
-});
+const encoder = plainCborEncoder;
 
-const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, structuredClone: false });
+const decoder = safeCborDecoder;
 
 export function encodeSessionFrame(sessions: readonly Session[], writeId: string | null = null): Uint8Array {
   return encoder.encode([SESSION_FRAME_VERSION, sessions.map((s) => encodeHits(s.events.map((e) => e.hit))), writeId]);

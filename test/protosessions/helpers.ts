@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hit } from '../../src/hits/hit.js';
-import type { Logger } from '../../src/monitoring/logger.js';
 import type { ProtoSessionCloser } from '../../src/protosessions/closer.js';
 import { ProtoSessionEngine, type ProtoSessionEngineOptions } from '../../src/protosessions/engine.js';
 import { SqliteProtoSessionStore } from '../../src/protosessions/sqlite-store.js';
@@ -131,21 +130,8 @@ export class RecordingCloser implements ProtoSessionCloser {
   }
 }
 
-export interface LogEntry {
-  level: string;
-  msg: string;
-  fields: Record<string, unknown> | undefined;
-}
-
-export function recordingLogger(): Logger & { entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const at =
-    (level: string) =>
-    (msg: string, fields?: Record<string, unknown>): void => {
-      entries.push({ level, msg, fields });
-    };
-  return { entries, trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+import { recordingLogger, type LogEntry } from '../support/logger.js';
+export { recordingLogger, type LogEntry };
 
 export interface EngineHarness {
   engine: ProtoSessionEngine;

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hit } from '../../src/hits/hit.js';
-import type { Logger } from '../../src/monitoring/logger.js';
 import type { TimerHandle, Timers } from '../../src/queue/timers.js';
 
 let seq = 0;
@@ -39,21 +38,8 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export interface LogEntry {
-  level: string;
-  msg: string;
-  fields: Record<string, unknown> | undefined;
-}
-
-export function recordingLogger(): Logger & { entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const at =
-    (level: string) =>
-    (msg: string, fields?: Record<string, unknown>): void => {
-      entries.push({ level, msg, fields });
-    };
-  return { entries, trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+import { recordingLogger, type LogEntry } from '../support/logger.js';
+export { recordingLogger, type LogEntry };
 
 /** Lets pending promise chains (and a little real I/O) run. */
 export async function settle(rounds = 20): Promise<void> {

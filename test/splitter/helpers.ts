@@ -1,6 +1,5 @@
 /** Fixtures for the splitter and filter tests: events with column values and hit times. */
 import type { Hit } from '../../src/hits/hit.js';
-import type { Logger } from '../../src/monitoring/logger.js';
 import { newEvent, newSession, type Event, type Session } from '../../src/schema/session.js';
 
 let sequence = 0;
@@ -52,18 +51,5 @@ export function indexes(sessions: Session[]): unknown[][] {
   return sessions.map((s) => s.events.map((e) => e.values['i']));
 }
 
-export interface LogEntry {
-  level: string;
-  msg: string;
-  fields: Record<string, unknown> | undefined;
-}
-
-export function recordingLogger(): Logger & { entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const at =
-    (level: string) =>
-    (msg: string, fields?: Record<string, unknown>): void => {
-      entries.push({ level, msg, fields });
-    };
-  return { entries, trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+import { recordingLogger, type LogEntry } from '../support/logger.js';
+export { recordingLogger, type LogEntry };

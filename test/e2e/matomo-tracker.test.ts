@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
+import { waitFor, workDirPerTest } from '../support/work-dir.js';
 import * as assert from 'uvu/assert';
 import { freePort, startCli, waitForHealthy } from '../support/cli.js';
 import { readCsvRows } from '../support/csv.js';
@@ -22,25 +22,11 @@ function loadMatomoTracker(): MatomoTrackerConstructor {
   return loaded as MatomoTrackerConstructor;
 }
 
-let work: string;
-test.before.each(() => {
-  work = mkdtempSync(join(tmpdir(), 'cairn-e2e-matomo-'));
-});
-test.after.each(() => {
-  rmSync(work, { recursive: true, force: true });
-});
+const dir = workDirPerTest(test, 'cairn-e2e-matomo');
 
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test('matomo-tracker (Matomo\'s Node client) against cairn server: its visits become sessions in the CSV', async () => {
+  const work = dir.path;
   const port = await freePort();
   const out = join(work, 'out');
   writeFileSync(

@@ -1,31 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
+import { waitFor, workDirPerTest } from '../support/work-dir.js';
 import * as assert from 'uvu/assert';
 import { freePort, startCli, waitForHealthy } from '../support/cli.js';
 import { readCsvRows } from '../support/csv.js';
 import { send } from '../support/http.js';
 
-let work: string;
-test.before.each(() => {
-  work = mkdtempSync(join(tmpdir(), 'cairn-e2e-server-'));
-});
-test.after.each(() => {
-  rmSync(work, { recursive: true, force: true });
-});
+const dir = workDirPerTest(test, 'cairn-e2e-server');
 
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test('cairn server: GA4 hits over HTTP become CSV rows with session columns after the timeout', async () => {
+  const work = dir.path;
   const port = await freePort();
   const out = join(work, 'out');
   writeFileSync(

@@ -1,3 +1,4 @@
+import { writeAllAndSync } from './durable-write.js';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../monitoring/logger.js';
@@ -348,12 +349,7 @@ export class FileSpool implements Spool {
     }
     const start = log.size;
     try {
-      let off = 0;
-      while (off < data.byteLength) {
-        const { bytesWritten } = await fh.write(data, off, data.byteLength - off);
-        off += bytesWritten;
-      }
-      await fh.datasync();
+      await writeAllAndSync(fh, data);
       log.size += data.byteLength;
     } catch (err) {
       // These appends fail, so their frames must not be flushed; and a torn frame left in the

@@ -1,3 +1,4 @@
+import { writeAllAndSync } from '../../spools/durable-write.js';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Hit } from '../../hits/hit.js';
@@ -170,12 +171,7 @@ export class FileBatchingBackend implements BatchingBackend {
     const fh = await this.openPending();
     const start = this.pendingBytes;
     try {
-      let off = 0;
-      while (off < data.byteLength) {
-        const { bytesWritten } = await fh.write(data, off, data.byteLength - off);
-        off += bytesWritten;
-      }
-      await fh.datasync();
+      await writeAllAndSync(fh, data);
       this.pendingBytes += data.byteLength;
     } catch (err) {
       // These pushes fail, so their frames must not be published; and a torn frame left in the

@@ -1,5 +1,5 @@
 import { Schema, type Field } from 'apache-arrow';
-import type { Row } from '../warehouse/driver.js';
+import { rowsOf, type Row, type RowBatch } from '../warehouse/driver.js';
 import type { Logger } from '../monitoring/logger.js';
 import type { ColumnSet } from './column.js';
 import type { Event, Session } from './session.js';
@@ -15,7 +15,22 @@ export interface TableSchema {
 
 export interface TableRows {
   readonly table: string;
+  /** The rows as objects (built on first read when the layout made them positionally). */
   readonly rows: Row[];
+  /** The same rows positionally, when the layout built them that way. */
+  readonly positional?: RowBatch;
+}
+
+/** Rows built positionally, with the object form made only if someone asks for it. */
+export function positionalTableRows(table: string, batch: RowBatch): TableRows {
+  let rows: Row[] | undefined;
+  return {
+    table,
+    positional: batch,
+    get rows(): Row[] {
+      return (rows ??= rowsOf(batch));
+    },
+  };
 }
 
 /** Decides the tables of a property and turns computed sessions into their rows. */
@@ -51,18 +66,28 @@ export class EventsWithEmbeddedSessionColumnsLayout implements Layout {
     const eventNames = [...columns.event, ...columns.sessionScoped].map((c) => c.implements.field.name);
     const sessionNames = columns.session.map((c) => c.implements.field.name);
     const prefix = this.sessionColumnsPrefix;
-    const rows: Row[] = [];
+    const fieldNames = [...eventNames, ...sessionNames.map((n) => prefix + n)];
+    const values: unknown[][] = [];
+    const ne = eventNames.length;
+    const ns = sessionNames.length;
     for (const session of sessions) {
+      // A session's values are the same on each of its rows: read them once.
+      const sessionValues = new Array<unknown>(ns);
+      for (let j = 0; j < ns; j++) sessionValues[j] = valueOf(session.values, sessionNames[j]!);
       for (const event of session.events) {
         // Every field of the schema is present (null when a column wrote nothing), in schema order.
-        const row: Row = {};
-        for (const name of eventNames) row[name] = valueOf(event.values, name);
-        for (const name of sessionNames) row[prefix + name] = valueOf(session.values, name);
-        rows.push(row);
+        const row = new Array<unknown>(ne + ns);
+        for (let j = 0; j < ne; j++) row[j] = valueOf(event.values, eventNames[j]!);
+        for (let j = 0; j < ns; j++) row[ne + j] = sessionValues[j];
+        values.push(row);
       }
     }
-    return [{ table: this.table, rows }];
+    return [positionalTableRows(this.table, { fieldNames, values })];
   }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((n, i) => n === b[i]));
 }
 
 function valueOf(values: Record<string, unknown>, name: string): unknown {
@@ -121,12 +146,20 @@ export class BatchingLayout implements Layout {
   }
 
   toRows(columns: ColumnSet, sessions: readonly Session[]): TableRows[] {
-    const byTable = new Map<string, Row[]>();
+    const byTable = new Map<string, TableRows[]>();
     for (const entry of this.inner.toRows(columns, sessions)) {
-      const rows = byTable.get(entry.table);
-      if (rows === undefined) byTable.set(entry.table, [...entry.rows]);
-      else rows.push(...entry.rows);
+      const list = byTable.get(entry.table);
+      if (list === undefined) byTable.set(entry.table, [entry]);
+      else list.push(entry);
     }
-    return [...byTable].map(([table, rows]) => ({ table, rows }));
+    return [...byTable].map(([table, entries]) => {
+      if (entries.length === 1) return entries[0]!;
+      const first = entries[0]!.positional;
+      // Positional entries of one table share their field list; merge them without objects.
+      if (first !== undefined && entries.every((e) => e.positional !== undefined && sameNames(e.positional.fieldNames, first.fieldNames))) {
+        return positionalTableRows(table, { fieldNames: first.fieldNames, values: entries.flatMap((e) => e.positional!.values) });
+      }
+      return { table, rows: entries.flatMap((e) => e.rows) };
+    });
   }
 }

@@ -4,6 +4,7 @@ import { silentLogger } from '../monitoring/logger.js';
 import type { ColumnSet } from '../schema/column.js';
 import { errorMessage, isRetryableColumnError } from '../schema/errors.js';
 import { BrokenFilteringLayout, type TableRows } from '../schema/layout.js';
+import type { RowBatch } from '../warehouse/driver.js';
 import type { PropertySchema, PropertySchemaRegistry } from '../schema/property-schema.js';
 import type { Session } from '../schema/session.js';
 import type { SessionModifierRegistry } from '../splitter/modifier.js';
@@ -27,6 +28,17 @@ const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
  * A deterministic id for a batch of rows: the same events written to the same table give the
  * same id, so a driver can recognise a retried write.
  */
+/** `batchIdOf` for positional rows: the same id for the same rows. */
+export function batchIdOfBatch(table: string, batch: RowBatch): string {
+  const at = batch.fieldNames.indexOf('id');
+  const hash = createHash('sha256').update(table).update('\n');
+  for (const row of batch.values) {
+    const id = at === -1 ? undefined : row[at];
+    hash.update(typeof id === 'string' ? id : '').update('\n');
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
 export function batchIdOf(table: string, rows: readonly Record<string, unknown>[]): string {
   const hash = createHash('sha256').update(table).update('\n');
   for (const row of rows) {
@@ -148,19 +160,23 @@ export class ColumnSessionWriter implements SessionWriter {
 
   private tableWrites(schema: PropertySchema, tables: readonly TableRows[]): Promise<void>[] {
     const writes: Promise<void>[] = [];
-    for (const { table, rows } of tables) {
-      if (rows.length === 0) continue;
+    for (const entry of tables) {
+      const { table, positional } = entry;
+      const count = positional !== undefined ? positional.values.length : entry.rows.length;
+      if (count === 0) continue;
       const tableSchema = schema.tables.find((t) => t.table === table);
       if (tableSchema === undefined) {
         writes.push(Promise.reject(new Error(`layout produced rows for table "${table}" that has no schema`)));
         continue;
       }
-      writes.push(
-        this.options.driver.write(table, tableSchema.schema, rows, {
-          batchId: batchIdOf(table, rows),
-          signal: AbortSignal.timeout(this.writeTimeoutMs),
-        }),
-      );
+      const driver = this.options.driver;
+      const signal = AbortSignal.timeout(this.writeTimeoutMs);
+      if (positional !== undefined && driver.writeBatch !== undefined) {
+        writes.push(driver.writeBatch(table, tableSchema.schema, positional, { batchId: batchIdOfBatch(table, positional), signal }));
+      } else {
+        const rows = entry.rows;
+        writes.push(driver.write(table, tableSchema.schema, rows, { batchId: batchIdOf(table, rows), signal }));
+      }
     }
     return writes;
   }

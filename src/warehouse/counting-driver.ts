@@ -1,5 +1,5 @@
 import type { Field, Schema } from 'apache-arrow';
-import type { Driver, Row } from './driver.js';
+import { rowsOf, type Driver, type Row, type RowBatch } from './driver.js';
 
 /** Counts what passes through to a driver: rows per table and distinct sessions. */
 export class CountingDriver implements Driver {
@@ -30,6 +30,19 @@ export class CountingDriver implements Driver {
     for (const r of rows) {
       const id = r['session_id'];
       if (typeof id === 'string') this.sessions.add(id);
+    }
+  }
+
+  async writeBatch(table: string, schema: Schema, batch: RowBatch, options?: { batchId?: string; signal?: AbortSignal }): Promise<void> {
+    if (this.inner.writeBatch === undefined) return this.write(table, schema, rowsOf(batch), options);
+    await this.inner.writeBatch(table, schema, batch, options);
+    this.rows += batch.values.length;
+    const at = batch.fieldNames.indexOf('session_id');
+    if (at !== -1) {
+      for (const r of batch.values) {
+        const id = r[at];
+        if (typeof id === 'string') this.sessions.add(id);
+      }
     }
   }
 

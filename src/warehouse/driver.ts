@@ -4,6 +4,25 @@ import type { Field, Schema } from 'apache-arrow';
 export type Row = Record<string, unknown>;
 
 /**
+ * Rows given positionally: `values[i][j]` is the value of field `fieldNames[j]` in row i. The
+ * session writer builds rows this way; drivers that can take them skip building row objects.
+ */
+export interface RowBatch {
+  readonly fieldNames: readonly string[];
+  readonly values: readonly (readonly unknown[])[];
+}
+
+/** The rows of a batch as objects, for drivers that take `Row[]`. */
+export function rowsOf(batch: RowBatch): Row[] {
+  const names = batch.fieldNames;
+  return batch.values.map((vals) => {
+    const row: Row = {};
+    for (let j = 0; j < names.length; j++) row[names[j]!] = vals[j];
+    return row;
+  });
+}
+
+/**
  * A warehouse as Cairn writes to it. Drivers convert Arrow types to their own and never retry
  * inside; retrying is the caller's (spool) business.
  */
@@ -19,5 +38,7 @@ export interface Driver {
   missingColumns(table: string, schema: Schema): Promise<Field[]>;
   /** Inserts rows (an empty batch does nothing). `batchId` lets drivers make retries idempotent. */
   write(table: string, schema: Schema, rows: Row[], options?: { batchId?: string; signal?: AbortSignal }): Promise<void>;
+  /** The same as `write`, for positional rows; optional (callers fall back to `write(rowsOf(batch))`). */
+  writeBatch?(table: string, schema: Schema, batch: RowBatch, options?: { batchId?: string; signal?: AbortSignal }): Promise<void>;
   close(): Promise<void>;
 }

@@ -8,6 +8,8 @@ import type { Settings } from '../settings/types.js';
 import { ConsoleDriver } from './console/console-driver.js';
 import type { Driver } from './driver.js';
 import { createFilesDriver } from './files/index.js';
+import { createBigQueryDriver } from './bigquery/index.js';
+import { createClickHouseDriver } from './clickhouse/index.js';
 import { NoopDriver } from './noop/noop-driver.js';
 
 export interface DriverRegistry {
@@ -59,8 +61,9 @@ export async function createDriver(settings: Settings, logger: Logger, options: 
     case 'files':
       return createFilesDriver(settings, logger, options.timers === undefined ? {} : { timers: options.timers });
     case 'clickhouse':
+      return createClickHouseDriver(settings, logger);
     case 'bigquery':
-      throw new UnsupportedWarehouseError(`warehouse.driver ${name} is not available yet in Cairn; use files, console or noop`);
+      return createBigQueryDriver(settings, logger, options.timers === undefined ? {} : { timers: options.timers });
     default:
       throw new UnsupportedWarehouseError(`unsupported warehouse ${JSON.stringify(name)}; choose one of ${WAREHOUSE_DRIVERS.join(', ')}`);
   }

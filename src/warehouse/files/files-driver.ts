@@ -1,6 +1,6 @@
 /**
  * The files warehouse: rows are spooled on the local disk and, at each flush, every sealed
- * spool file becomes one output object (a CSV file) under the destination.
+ * spool file becomes one output object (a CSV or Parquet file) under the destination.
  *
  * Write path: `write` records the schema under its fingerprint (once), then appends the rows as
  * one frame to the spool key `<table>/<fingerprint>`. Nothing is uploaded synchronously, so a
@@ -20,7 +20,7 @@ import type { Field, Schema } from 'apache-arrow';
 import { silentLogger, type Logger } from '../../monitoring/logger.js';
 import type { Timers } from '../../queue/timers.js';
 import type { NextBatch, Spool, SpoolFlushHandler } from '../../spools/spool.js';
-import type { Driver, Row } from '../driver.js';
+import type { Driver, Row, RowBatch } from '../driver.js';
 import { ColumnAlreadyExistsError, TableAlreadyExistsError, TableNotFoundError } from '../errors.js';
 import { findMissingColumns, type TypeComparer } from '../schema-diff.js';
 import type { ObjectUploader } from './object-uploader.js';
@@ -28,7 +28,7 @@ import { DEFAULT_PATH_TEMPLATE, PathTemplate, segmentPathValues } from './path-t
 import { escapeTableName, schemaFingerprint } from './schema-fingerprint.js';
 import { FilesSchemaStore } from './schema-store.js';
 import type { SegmentFormat } from './segment-format.js';
-import { decodeRowsFrame, encodeRowsFrame, frameRows } from './segment-frames.js';
+import { decodeRowsFrame, encodeValuesFrame, frameRows } from './segment-frames.js';
 import { DeliveryLedger } from '../../spools/delivery-ledger.js';
 
 /** Settings the spool of the files driver must be made with. */
@@ -144,8 +144,13 @@ export class FilesDriver implements Driver {
 
   // ---- rows -----------------------------------------------------------------------------------
 
-  async write(table: string, schema: Schema, rows: Row[], options: { batchId?: string } = {}): Promise<void> {
-    if (rows.length === 0) return;
+  write(table: string, schema: Schema, rows: Row[], options: { batchId?: string } = {}): Promise<void> {
+    const fieldNames = schema.fields.map((f) => f.name);
+    return this.writeBatch(table, schema, { fieldNames, values: rows.map((r) => fieldNames.map((n) => (Object.hasOwn(r, n) ? (r[n] ?? null) : null))) }, options);
+  }
+
+  async writeBatch(table: string, schema: Schema, batch: RowBatch, options: { batchId?: string } = {}): Promise<void> {
+    if (batch.values.length === 0) return;
     const batchId = options.batchId ?? null;
     if (batchId !== null && this.ledger.has(batchId)) {
       this.logger.debug('rows of this batch are already stored; skipping the retry', { table, batch_id: batchId });
@@ -153,7 +158,7 @@ export class FilesDriver implements Driver {
     }
     const fingerprint = schemaFingerprint(schema);
     await this.recordSchema(fingerprint, table, schema);
-    await this.spool.append(segmentKey(table, fingerprint), encodeRowsFrame(rows, this.now(), batchId, schema.fields.map((f) => f.name)));
+    await this.spool.append(segmentKey(table, fingerprint), encodeValuesFrame(batch, this.now(), batchId));
     if (batchId !== null) this.ledger.add(batchId);
   }
 

@@ -11,7 +11,7 @@ export interface ObjectUpload extends ByteSink {
   abort(): Promise<void>;
 }
 
-/** A destination of output objects (a local folder now; object storage later). */
+/** A destination of output objects (a local folder, or a bucket on S3 or GCS). */
 export interface ObjectUploader {
   /** Starts an object at `key`, a relative `/`-separated path; an existing object is replaced on commit. */
   begin(key: string): Promise<ObjectUpload>;

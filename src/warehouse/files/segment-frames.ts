@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Decoder, Encoder } from 'cbor-x';
-import type { Row } from '../driver.js';
+import type { Row, RowBatch } from '../driver.js';
 
 const FRAME_VERSION = 3;
 
@@ -37,6 +37,11 @@ export function encodeRowsFrame(rows: readonly Row[], spooledAt: number, batchId
   const names = fieldNames ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const values = rows.map((r) => names.map((n) => (Object.hasOwn(r, n) ? (r[n] ?? null) : null)));
   return encoder.encode([FRAME_VERSION, spooledAt, randomBytes(8).toString('hex'), names, values, batchId]);
+}
+
+/** A frame straight from positional rows (no row objects in between). */
+export function encodeValuesFrame(batch: RowBatch, spooledAt: number, batchId: string | null = null): Uint8Array {
+  return encoder.encode([FRAME_VERSION, spooledAt, randomBytes(8).toString('hex'), batch.fieldNames, batch.values, batchId]);
 }
 
 /** The batch id of a frame without rebuilding its rows (null when absent or unreadable). */

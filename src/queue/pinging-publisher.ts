@@ -13,6 +13,12 @@ export interface PingingOptions {
   logger?: Logger;
   /** Builds the ping for a given wall-clock time (default: `createPingTask`). */
   createPing?: (now: Date) => Task;
+  /**
+   * After a failed publish, how long the queue must answer `ready()` before pings resume
+   * (default five first intervals, at least 10 s): time for every receiver to publish the hits
+   * it kept meanwhile, before any ping moves the worker's clock past them.
+   */
+  recoveryGraceMs?: number;
 }
 
 /**
@@ -25,6 +31,12 @@ abstract class IdlePingingPublisher implements Publisher {
   private readonly createPing: (now: Date) => Task;
   private lastRealPublish = Number.NEGATIVE_INFINITY;
   private lastPing = Number.NEGATIVE_INFINITY;
+  /** The last real publish failed: hits are waiting to be published again. */
+  private realPublishFailing = false;
+  /** A publish failed; pings wait until the queue has been ready for the grace period. */
+  private recovering = false;
+  private readySince: number | undefined;
+  private recoveryGraceMs: number | undefined;
   private timer: TimerHandle | undefined;
   private pinging: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
@@ -36,6 +48,7 @@ abstract class IdlePingingPublisher implements Publisher {
     this.timers = options.timers ?? realTimers;
     this.logger = options.logger ?? silentLogger;
     this.createPing = options.createPing ?? ((now) => createPingTask(now));
+    this.recoveryGraceMs = options.recoveryGraceMs;
   }
 
   /** How long to wait before the next tick. */
@@ -46,6 +59,7 @@ abstract class IdlePingingPublisher implements Publisher {
 
   /** Subclasses call this once their fields are set. */
   protected start(): void {
+    this.recoveryGraceMs ??= Math.max(10_000, 5 * this.interval());
     this.arm();
   }
 
@@ -57,15 +71,47 @@ abstract class IdlePingingPublisher implements Publisher {
     }, waited);
   }
 
+  /**
+   * Whether the queue has answered `ready()` for the grace period since the last failure. Hits
+   * kept by receivers while the queue was away must reach it before a ping does: a ping moves
+   * the worker's clock to now, and hits older than the session timeout would then be late.
+   */
+  private async recovered(now: number): Promise<boolean> {
+    if (!this.recovering) return true;
+    let ready = false;
+    try {
+      ready = await this.inner.ready();
+    } catch {
+      ready = false;
+    }
+    if (!ready) {
+      this.readySince = undefined;
+      return false;
+    }
+    this.readySince ??= now;
+    if (now - this.readySince < (this.recoveryGraceMs ?? 0)) return false;
+    this.recovering = false;
+    this.readySince = undefined;
+    return true;
+  }
+
+  private failed(): void {
+    this.recovering = true;
+    this.readySince = undefined;
+  }
+
   private async tick(waited: number): Promise<void> {
     if (this.closing !== null) return;
     const now = this.timers.now();
-    const idle = now - this.lastPing >= waited && now - this.lastRealPublish >= waited;
+    // While real publishes fail, the hits behind them wait in the receiver's staging; a ping
+    // getting through first would make them late (see `recovered`).
+    const idle = !this.realPublishFailing && now - this.lastPing >= waited && now - this.lastRealPublish >= waited && (await this.recovered(now));
     if (idle) {
       this.lastPing = now;
       try {
         await this.inner.publish(this.createPing(new Date(now)));
       } catch (err) {
+        this.failed();
         this.logger.warn('cannot publish ping task', { error: err instanceof Error ? err.message : String(err) });
       }
     }
@@ -74,8 +120,18 @@ abstract class IdlePingingPublisher implements Publisher {
   }
 
   async publish(task: Task): Promise<void> {
-    await this.inner.publish(task);
-    if (!isPing(task)) {
+    const real = !isPing(task);
+    try {
+      await this.inner.publish(task);
+    } catch (err) {
+      if (real) this.realPublishFailing = true;
+      this.failed();
+      throw err;
+    }
+    if (real) {
+      this.realPublishFailing = false;
+      // The queue works again; the grace for the other receivers runs from here.
+      if (this.recovering) this.readySince ??= this.timers.now();
       this.lastRealPublish = this.timers.now();
       this.afterRealPublish();
     }

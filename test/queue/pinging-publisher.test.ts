@@ -55,7 +55,7 @@ test('fixed cadence: no ping in an interval that saw a real publish', async () =
   await pub.close();
 });
 
-test('fixed cadence: a ping failure is logged and the cadence goes on', async () => {
+test('fixed cadence: after a failed ping, pings resume once the queue has been ready for the grace period', async () => {
   const timers = new FakeTimers();
   const start = timers.now();
   const inner = new RecordingPublisher(timers);
@@ -63,8 +63,42 @@ test('fixed cadence: a ping failure is logged and the cadence goes on', async ()
   inner.fail = true;
   await timers.advance(1000);
   inner.fail = false;
+  // Ready from the tick at 2000 on; the grace is five intervals, at least 10 s.
+  await timers.advance(12_500);
+  assert.equal(inner.pingTimes(start), [12_000, 13_000]);
+  await pub.close();
+});
+
+test('the grace starts again whenever the queue is not ready', async () => {
+  const timers = new FakeTimers();
+  const start = timers.now();
+  const inner = new RecordingPublisher(timers);
+  const pub = new PingingPublisher(inner, 1000, { timers, recoveryGraceMs: 2000 });
+  inner.fail = true;
   await timers.advance(1000);
-  assert.equal(inner.pingTimes(start), [2000]);
+  inner.fail = false;
+  inner.closed = true; // ready() is false
+  await timers.advance(2000);
+  inner.closed = false;
+  await timers.advance(3500);
+  // Ready seen at 4000; pings from 6000.
+  assert.equal(inner.pingTimes(start), [6000]);
+  await pub.close();
+});
+
+test('no ping while real publishes fail: staged hits must reach the queue before the clock moves past them', async () => {
+  const timers = new FakeTimers();
+  const start = timers.now();
+  const inner = new RecordingPublisher(timers);
+  const pub = new PingingPublisher(inner, 1000, { timers });
+  inner.fail = true;
+  await pub.publish(createHitsTask([makeHit()])).catch(() => undefined);
+  inner.fail = false;
+  await timers.advance(3500);
+  assert.equal(inner.pingTimes(start), [], 'pings wait for the failed batch');
+  await pub.publish(createHitsTask([makeHit()]));
+  await timers.advance(11_000);
+  assert.equal(inner.pingTimes(start), [14_000], 'and resume after the grace that the successful publish started');
   await pub.close();
 });
 

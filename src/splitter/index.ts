@@ -13,6 +13,7 @@ export {
 } from './split-conditions.js';
 export { TrafficFilter, TRAFFIC_FILTER_NAME_METADATA_KEY, type CompiledFilterCondition, type TrafficFilterOptions } from './traffic-filter.js';
 export { filterEnvironment, formatFieldValue } from './filter-environment.js';
+export { KnownBotDetector, KnownBotFilter, KNOWN_BOTS_FILTER_NAME, userAgentOf, type KnownBotFilterOptions } from './known-bots.js';
 export { MultiModifier, NoopModifier } from './multi-modifier.js';
 export {
   PropertyModifierRegistry,

@@ -1,8 +1,9 @@
 /**
  * Builds each property's session modifier from its settings, once, when the worker starts:
- * the splitter with its conditions in priority order, followed by the traffic filter when the
- * property has filter conditions. Every filter expression is compiled here, so a bad one stops
- * start-up with a message naming the property and the filter.
+ * the splitter with its conditions in priority order, then the known-bot filter unless the
+ * property keeps bots, then the traffic filter when the property has filter conditions. Every
+ * filter expression is compiled here, so a bad one stops start-up with a message naming the
+ * property and the filter.
  */
 import type { Logger } from '../monitoring/logger.js';
 import { silentLogger } from '../monitoring/logger.js';
@@ -18,6 +19,7 @@ import {
   utmCampaignChangeCondition,
   type SplitCondition,
 } from './split-conditions.js';
+import { KnownBotFilter } from './known-bots.js';
 import { TrafficFilter, type CompiledFilterCondition } from './traffic-filter.js';
 
 /** The reference's defaults, used for a property id no settings describe. */
@@ -73,9 +75,11 @@ export function compileFilterConditions(property: Pick<PropertySettings, 'id' | 
 export function buildSessionModifier(property: PropertySettings, logger: Logger = silentLogger): SessionModifier {
   const splitter = new SessionSplitter(splitConditions(property));
   const conditions = compileFilterConditions(property);
-  if (conditions.length === 0) return splitter;
-  const filter = new TrafficFilter({ fields: property.filters.fields, conditions, logger, propertyId: property.id });
-  return new MultiModifier([splitter, filter]);
+  const modifiers: SessionModifier[] = [splitter];
+  const knownBots = property.knownBots ?? 'exclude';
+  if (knownBots !== 'keep') modifiers.push(new KnownBotFilter({ mode: knownBots, propertyId: property.id }));
+  if (conditions.length > 0) modifiers.push(new TrafficFilter({ fields: property.filters.fields, conditions, logger, propertyId: property.id }));
+  return modifiers.length === 1 ? splitter : new MultiModifier(modifiers);
 }
 
 export class PropertyModifierRegistry implements SessionModifierRegistry {

@@ -5,10 +5,12 @@
  * and only name themselves in the event's metadata. A condition that fails at run time or does
  * not yield a boolean is skipped for that event with a warning.
  */
+import type { Counter } from '@opentelemetry/api';
 import type { Event, Session } from '../schema/session.js';
 import type { Logger } from '../monitoring/logger.js';
 import type { CompiledExpression } from './expressions/index.js';
 import { filterEnvironment } from './filter-environment.js';
+import { filteredEventsCounter } from './filter-metrics.js';
 import type { SessionModifier } from './modifier.js';
 
 /** Event metadata key naming the last test-mode condition that matched the event. */
@@ -49,6 +51,9 @@ export class TrafficFilter implements SessionModifier {
   private readonly now: () => number;
   private readonly allowFiltering: boolean;
   private readonly warnings = new Map<CompiledFilterCondition, WarningState>();
+  private readonly filtered: Counter;
+  private readonly excludedAttributes: { reason: string; action: string; property_id: string };
+  private readonly markedAttributes: { reason: string; action: string; property_id: string };
 
   constructor(options: TrafficFilterOptions) {
     this.fields = [...options.fields];
@@ -57,12 +62,25 @@ export class TrafficFilter implements SessionModifier {
     this.propertyId = options.propertyId;
     this.now = options.now ?? Date.now;
     this.allowFiltering = this.conditions.some((c) => c.type === 'allow' && !c.testMode);
+    this.filtered = filteredEventsCounter();
+    const property_id = this.propertyId ?? '';
+    this.excludedAttributes = { reason: 'traffic_filter', action: 'excluded', property_id };
+    this.markedAttributes = { reason: 'traffic_filter', action: 'marked', property_id };
   }
 
   modify(session: Session): Session[] {
-    const kept = session.events.filter((event) => this.keeps(event));
+    let marked = 0;
+    const kept = session.events.filter((event) => {
+      const before = event.metadata[TRAFFIC_FILTER_NAME_METADATA_KEY];
+      const keep = this.keeps(event);
+      if (keep && event.metadata[TRAFFIC_FILTER_NAME_METADATA_KEY] !== before) marked++;
+      return keep;
+    });
+    const dropped = session.events.length - kept.length;
+    if (dropped > 0) this.filtered.add(dropped, this.excludedAttributes);
+    if (marked > 0) this.filtered.add(marked, this.markedAttributes);
     if (kept.length === 0) return [];
-    if (kept.length === session.events.length) return [session];
+    if (dropped === 0) return [session];
     return [{ ...session, events: kept }];
   }
 

@@ -37,6 +37,7 @@ const COMMANDS: CommandSpec[] = [
   { name: 'worker', summary: 'run the worker alone: queue in, sessions out to the warehouse', run: runWorkerCommand, takesConfig: true },
   { name: 'receiver', summary: 'run the HTTP receiver alone; hits go to the queue', run: runReceiverCommand, takesConfig: true },
   { name: 'replay', summary: 'replay recorded requests (NDJSON files) through parsing and the worker, then exit', run: runReplayCommand, takesConfig: true },
+  { name: 'migrate', summary: 'create or evolve the warehouse tables of every configured property (--dry-run prints the DDL only)', run: async (args) => (await import('./commands/migrate.js')).runMigrateCommand(args), takesConfig: true },
   { name: 'config-docs', summary: 'print every configuration key (Markdown with --markdown)', run: runConfigDocsCommand, takesConfig: false },
   { name: 'columns', summary: 'print the ordered column catalogue (--protocol ga4 by default, -o console|json|csv|markdown)', run: async (args) => (await import('./commands/columns.js')).runColumnsCommand(args), takesConfig: false },
 ];

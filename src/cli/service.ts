@@ -1,4 +1,6 @@
-import { JsonLineLogger, type Logger, type LogLevel } from '../monitoring/logger.js';
+import type { Logger, LogLevel } from '../monitoring/logger.js';
+import { Monitoring, type ProcessRole } from '../monitoring/monitoring.js';
+import { createPinoLogger } from '../monitoring/pino-logger.js';
 import { QueueUnavailableError } from '../queue/assemble.js';
 import { loadSettings, SettingsError } from '../settings/load.js';
 import type { Settings } from '../settings/types.js';
@@ -11,9 +13,10 @@ export interface RunningService {
   ended?: Promise<number>;
 }
 
+/** JSON lines on stderr, or readable coloured lines when stderr is a terminal. */
 export function loggerFor(settings: Pick<Settings, 'debug' | 'trace'>): Logger {
   const level: LogLevel = settings.trace ? 'trace' : settings.debug ? 'debug' : 'info';
-  return new JsonLineLogger(level);
+  return createPinoLogger({ level, pretty: process.stderr.isTTY === true });
 }
 
 /** Loads settings, printing every problem; returns null when the configuration is invalid. */
@@ -35,18 +38,28 @@ export function settingsOrReport(args: string[]): Settings | null {
  * drain, and exit 0. A second signal exits at once.
  */
 export async function runService(
-  name: string,
+  name: ProcessRole,
   args: string[],
-  start: (settings: Settings, logger: Logger) => Promise<RunningService>,
+  start: (settings: Settings, logger: Logger, monitoring: Monitoring) => Promise<RunningService>,
 ): Promise<number> {
   const settings = settingsOrReport(args);
   if (settings === null) return ExitCode.config;
   const logger = loggerFor(settings);
   for (const w of settings.warnings) logger.warn(w);
+  // Monitoring comes first, so the instruments the service creates report from the start,
+  // and last, so the final export sees the drain.
+  let monitoring: Monitoring;
+  try {
+    monitoring = await Monitoring.start(settings, logger, { role: name });
+  } catch (err) {
+    logger.error(`${name} could not start monitoring`, { error: err });
+    return ExitCode.startup;
+  }
   let service: RunningService;
   try {
-    service = await start(settings, logger);
+    service = await start(settings, logger, monitoring);
   } catch (err) {
+    await monitoring.stop();
     if (err instanceof QueueUnavailableError) {
       logger.error(err.message);
       return ExitCode.config;
@@ -76,6 +89,7 @@ export async function runService(
     process.on('SIGINT', onSignal);
   });
   const code = await (service.ended ? Promise.race([stopped, service.ended]) : stopped);
+  await monitoring.stop();
   logger.info(`${name} stopped`, { exit_code: code });
   return code;
 }

@@ -1,6 +1,6 @@
 import { RandomHitIds, type HitIdSource } from '../hits/hit-ids.js';
 import type { Logger } from '../monitoring/logger.js';
-import { hitsTaskSink } from '../queue/hits-task.js';
+import { createHitsSink } from '../queue/assemble.js';
 import type { Publisher } from '../queue/task.js';
 import { PropertyRegistry } from '../settings/property-registry.js';
 import type { Settings } from '../settings/types.js';
@@ -10,11 +10,12 @@ import { MatomoProtocol } from '../../protocols/matomo/protocol.js';
 import type { Protocol } from '../../protocols/protocol.js';
 import { BatchingStorage, FileBatchingBackend, MemoryBatchingBackend } from './batching/index.js';
 import { clientIpResolverFor } from './client-ip.js';
-import { HitPipeline, type Outcome } from './hit-pipeline.js';
-import type { HitStorage } from './hit-storage.js';
+import { HitPipeline } from './hit-pipeline.js';
+import { StorageFullError, type HitStorage } from './hit-storage.js';
+import type { BatchingBackend } from './batching/backend.js';
 import { FileRawLog, type RawLog } from './raw-log.js';
 import { Router } from './router.js';
-import { ReceiverServer } from './server.js';
+import { ReceiverServer, type ReceiverServerOptions } from './server.js';
 import { defaultHitRules, HitValidator } from './validation.js';
 
 /**
@@ -26,6 +27,32 @@ export function receiverProtocols(settings?: Pick<Settings, 'matomo'>): Protocol
   return [new Ga4Protocol(), new D8aProtocol(), new MatomoProtocol({ trackingEndpoints: settings?.matomo.trackingEndpoints ?? [] })];
 }
 
+/** `receiver.max_staged_kbytes` in bytes; 0 (the default) means no limit of our own. */
+function maxStagedBytes(settings: Settings): number {
+  const kib = settings.keys.get('receiver.max_staged_kbytes');
+  return typeof kib === 'number' && kib > 0 ? kib * 1024 : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * A disk that fills up under the staging folder is the same condition as the size limit: the
+ * client should come back later (503), not be told its request was bad (500).
+ */
+function diskFullIsStorageFull(backend: BatchingBackend): BatchingBackend {
+  return {
+    append: async (hits) => {
+      try {
+        await backend.append(hits);
+      } catch (err) {
+        const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+        if (code === 'ENOSPC' || code === 'EDQUOT') throw new StorageFullError(`the receiver's staging disk is full: ${String(code)}`, { cause: err });
+        throw err;
+      }
+    },
+    flush: (sink) => backend.flush(sink),
+    close: () => backend.close(),
+  };
+}
+
 /**
  * Matomo answers some accepted requests with more than 204: the 1×1 GIF for `send_image=1`,
  * the JSON status for a bulk request that asks for it. The protocol decides; this pipeline
@@ -35,11 +62,12 @@ export function receiverProtocols(settings?: Pick<Settings, 'matomo'>): Protocol
 export function createHitStorage(settings: Settings, publisher: Publisher, logger: Logger): HitStorage {
   const backend =
     settings.receiver.batchingBackend === 'filesystem'
-      ? new FileBatchingBackend({ queueDir: settings.storage.queueDirectory, logger })
+      ? diskFullIsStorageFull(new FileBatchingBackend({ queueDir: settings.storage.queueDirectory, logger, maxPendingBytes: maxStagedBytes(settings) }))
       : new MemoryBatchingBackend();
   return new BatchingStorage({
     backend,
-    sink: hitsTaskSink(publisher),
+    // A partitioned queue (NATS) splits each batch by client partition.
+    sink: createHitsSink(settings, publisher),
     batchSize: settings.receiver.batchSize,
     timeoutMs: settings.receiver.batchTimeoutMs,
     logger,
@@ -73,7 +101,8 @@ export class Receiver {
     });
   }
 
-  async listen(onOutcome?: (o: Outcome) => void): Promise<{ address: string; port: number }> {
+  /** `hooks` observe every request (the rejection log, metrics and the debug view hang here). */
+  async listen(hooks: Pick<ReceiverServerOptions, 'onOutcome' | 'onResponse'> = {}): Promise<{ address: string; port: number }> {
     this.server = new ReceiverServer({
       host: this.settings.server.host,
       port: this.settings.server.port,
@@ -83,7 +112,8 @@ export class Receiver {
       maxBodyBytes: this.settings.receiver.maxBodyBytes,
       ready: () => this.publisher.ready(),
       logger: this.logger,
-      ...(onOutcome ? { onOutcome } : {}),
+      ...(hooks.onOutcome ? { onOutcome: hooks.onOutcome } : {}),
+      ...(hooks.onResponse ? { onResponse: hooks.onResponse } : {}),
     });
     return this.server.listen();
   }

@@ -23,8 +23,10 @@ export interface ReceiverServerOptions {
   logger: Logger;
   /** Server-received time source; replaceable in tests. */
   clock?: () => number;
-  /** Called after every hit-endpoint request (logging, metrics). */
-  onOutcome?: (outcome: Outcome) => void;
+  /** Called after every hit-endpoint request (logging, metrics, the debug view), with its raw query (no `?`). */
+  onOutcome?: (outcome: Outcome, request: { rawQuery: string }) => void;
+  /** Called once every routed request is answered (metrics); `startedAt` is a `performance.now()` reading. */
+  onResponse?: (status: number, startedAt: number) => void;
 }
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -85,11 +87,17 @@ export class ReceiverServer {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    this.dispatch(req, res).catch((err: unknown) => {
-      this.opts.logger.error('request handling failed', { error: err });
-      if (!res.headersSent) send(res, plain(500, 'Internal Server Error'));
-      else res.destroy();
-    });
+    const onResponse = this.opts.onResponse;
+    const startedAt = onResponse === undefined ? 0 : performance.now();
+    this.dispatch(req, res).then(
+      () => onResponse?.(res.statusCode, startedAt),
+      (err: unknown) => {
+        this.opts.logger.error('request handling failed', { error: err });
+        if (!res.headersSent) send(res, plain(500, 'Internal Server Error'));
+        else res.destroy();
+        onResponse?.(res.statusCode, startedAt);
+      },
+    );
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -164,7 +172,7 @@ export class ReceiverServer {
     } catch (err) {
       if (!(err instanceof QueryStringError)) throw err;
       const outcome: Outcome = { ...plain(400, `Bad Request: ${err.message}`), hits: [], rejection: { reason: 'protocol', message: err.message } };
-      this.opts.onOutcome?.(outcome);
+      this.opts.onOutcome?.(outcome, { rawQuery: query });
       return send(res, outcome);
     }
     const peer = req.socket.remoteAddress ?? '';
@@ -180,7 +188,7 @@ export class ReceiverServer {
       serverReceivedTime: receivedAt,
       key: '',
     });
-    this.opts.onOutcome?.(outcome);
+    this.opts.onOutcome?.(outcome, { rawQuery: query });
     send(res, outcome);
   }
 }

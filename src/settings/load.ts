@@ -123,6 +123,13 @@ function checkTrustedProxies(list: string[], origin: string | undefined, issues:
   }
 }
 
+/** The monitoring port is a second listener; sharing the tracking port would fail at start-up with a less helpful error. */
+function checkMonitoringPort(monitoringPort: number, serverPort: number, issues: string[]): void {
+  if (monitoringPort !== 0 && monitoringPort === serverPort) {
+    issues.push(`monitoring.port: ${monitoringPort} is also server.port; give the monitoring port (metrics, status page) a port of its own`);
+  }
+}
+
 interface Override {
   mode: string;
   key: string;
@@ -173,6 +180,7 @@ export function loadSettings(opts: LoadSettingsOptions): { settings: Settings } 
   const get = (key: string): unknown => r.values.get(keySpec(key).key);
 
   checkTrustedProxies(get('server.trusted_proxies') as string[], r.origins.get('server.trusted_proxies'), issues);
+  checkMonitoringPort(get('monitoring.port') as number, get('server.port') as number, issues);
 
   for (const spec of KEYS) {
     if (!spec.used && r.sources.get(spec.key) !== 'default') warnings.push(unusedKeyWarning(spec));

@@ -13,7 +13,7 @@ import {
 } from './custom-columns.js';
 import { KEYS, keySpec } from './keys.js';
 import { didYouMean } from './suggest.js';
-import type { IpMaskingLevel, PropertySettings, ProtocolId } from './types.js';
+import type { IpMaskingLevel, KnownBotsMode, PropertySettings, ProtocolId } from './types.js';
 import { convert, show, toBool } from './values.js';
 
 type Issues = string[];
@@ -36,11 +36,18 @@ const APPLY: Readonly<Record<string, (p: PropertySettings, v: unknown) => void>>
   'property.settings.split_by_max_events': (p, v) => (p.splitByMaxEvents = v as number),
   'property.settings.ip_masking_level': (p, v) => (p.ipMaskingLevel = v as IpMaskingLevel),
   'property.settings.excluded_url_params': (p, v) => (p.excludedUrlParams = v as string[]),
+  'property.settings.exclude_known_bots': (p, v) => (p.knownBots = knownBotsMode(v as string)),
   'sessions.timeout': (p, v) => (p.sessionTimeoutMs = v as number),
   'sessions.join_by_session_stamp': (p, v) => (p.joinBySessionStamp = v as boolean),
   'sessions.join_by_user_id': (p, v) => (p.joinByUserId = v as boolean),
   'filters.fields': (p, v) => (p.filters.fields = v as string[]),
 };
+
+/** The key's text (already checked against true / false / test) as the property's mode. */
+function knownBotsMode(value: string): KnownBotsMode {
+  const v = value.toLowerCase();
+  return v === 'false' ? 'keep' : v === 'test' ? 'mark' : 'exclude';
+}
 
 /** Builds the single property from resolved key values (already typed and validated). */
 export function propertyFromKeys(get: (key: string) => unknown, columns: CustomColumnLists, conditions: PropertySettings['filters']['conditions']): PropertySettings {

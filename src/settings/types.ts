@@ -9,6 +9,8 @@ export type DeliveryMode = 'best_effort' | 'at_least_once';
 export type BatchingBackend = 'memory' | 'filesystem';
 export type QueueBackend = 'filesystem' | 'objectstorage' | 'nats';
 export type IpMaskingLevel = 0 | 1 | 2 | 3 | 4;
+/** `property.settings.exclude_known_bots` true / false / test: drop, keep, or keep and name in `traffic_filter_name`. */
+export type KnownBotsMode = 'exclude' | 'keep' | 'mark';
 
 export interface FilterCondition {
   name: string;
@@ -65,6 +67,8 @@ export interface PropertySettings {
   joinByUserId: boolean;
   ipMaskingLevel: IpMaskingLevel;
   excludedUrlParams: string[];
+  /** Known crawlers and monitoring agents; absent means `exclude`, the key's default. */
+  knownBots?: KnownBotsMode;
   filters: FiltersSettings;
   customColumns: CustomColumnsSettings;
 }

@@ -4,11 +4,12 @@ import { deviceColumns } from '../../columns/device/index.js';
 import { geoColumns } from '../../columns/geo/index.js';
 import { createCurrencyConverter } from '../../columns/currency/index.js';
 import type { Logger } from '../monitoring/logger.js';
-import { ProtoSessionEngine } from '../protosessions/index.js';
+import { ProtoSessionEngine, SqliteProtoSessionStore, type ProtoSessionCloser, type ProtoSessionStore } from '../protosessions/index.js';
 import type { Task } from '../queue/task.js';
 import type { PropertySchemaRegistry } from '../schema/property-schema.js';
 import { ColumnSessionWriter } from '../sessions/column-writer.js';
 import { DirectCloser } from '../sessions/direct-closer.js';
+import type { SessionWriter } from '../sessions/session-writer.js';
 import { buildSessionWriterChain, type SessionWriterChain } from '../sessions/writer-chain.js';
 import { PropertyRegistry } from '../settings/property-registry.js';
 import type { Settings } from '../settings/types.js';
@@ -23,6 +24,12 @@ export interface WorkerOptions {
   migrate: boolean;
   /** Wraps the warehouse driver (counting, monitoring). */
   decorateDriver?: (driver: Driver) => Driver;
+  /** Wraps the proto-session state store (monitoring). */
+  decorateStore?: (store: ProtoSessionStore) => ProtoSessionStore;
+  /** Wraps what closes proto-sessions into the session writer chain (monitoring). */
+  decorateCloser?: (closer: ProtoSessionCloser) => ProtoSessionCloser;
+  /** Wraps the column-computing session writer at the end of the chain (monitoring). */
+  decorateSessionWriter?: (writer: SessionWriter) => SessionWriter;
 }
 
 /**
@@ -73,12 +80,15 @@ export class Worker {
           }
         }
       }
-      const terminal = new ColumnSessionWriter({ schemas, modifiers, driver: decorate(drivers.get('')), logger });
+      const columnWriter = new ColumnSessionWriter({ schemas, modifiers, driver: decorate(drivers.get('')), logger });
+      const terminal = options.decorateSessionWriter?.(columnWriter) ?? columnWriter;
       const chain = buildSessionWriterChain({ settings, terminal, logger });
-      const engine = ProtoSessionEngine.open({
-        stateDirectory: settings.storage.boltDirectory,
+      const store = SqliteProtoSessionStore.open(settings.storage.boltDirectory);
+      const closer = new DirectCloser(chain.head, logger);
+      const engine = new ProtoSessionEngine({
+        store: options.decorateStore?.(store) ?? store,
         properties,
-        closer: new DirectCloser(chain.head, logger),
+        closer: options.decorateCloser?.(closer) ?? closer,
         logger,
         skipCatchUp: settings.keys.get('startup.skip_catch_up') === true,
       });

@@ -25,6 +25,9 @@ test('cairn replay: a matomo.js visit (GET, sendBeacon form POSTs) and a PHP SDK
     join(work, 'config.yaml'),
     [
       'protocol: matomo',
+      // The PHP SDK's second entry carries no ua parameter and its header says PHP: a server-side
+      // sender, not a crawler, so this property keeps what isbot calls bots.
+      'property: {settings: {exclude_known_bots: false}}',
       `storage: {bolt_directory: ${join(work, 'state')}, queue_directory: ${join(work, 'queue')}, spool_directory: ${join(work, 'spool')}}`,
       `warehouse: {driver: files, table: events, files: {storage: filesystem, format: csv, filesystem: {path: ${out}}}}`,
       '',

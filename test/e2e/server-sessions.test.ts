@@ -33,13 +33,19 @@ test('cairn server: GA4 hits over HTTP become CSV rows with session columns afte
   assert.is(r.status, 204);
   r = await send(port, 'POST', `${base}&dl=https%3A%2F%2Fshop.example%2Fcart&dt=Cart`, { headers, body: 'en=page_view\nen=scroll&epn.percent_scrolled=90' });
   assert.is(r.status, 204);
-  r = await send(port, 'GET', '/g/collect?v=2&tid=G-E2E&cid=888.2&en=page_view&dl=https%3A%2F%2Fshop.example%2Fother', { headers: { 'User-Agent': 'other-agent' } });
+  r = await send(port, 'GET', '/g/collect?v=2&tid=G-E2E&cid=888.2&en=page_view&dl=https%3A%2F%2Fshop.example%2Fother', { headers: { 'User-Agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1' } });
   assert.is(r.status, 204);
 
-  const rows = await waitFor('four rows in the CSV', () => {
-    const rows = readCsvRows(out);
-    return rows.length >= 4 ? rows : undefined;
-  }, 30_000);
+  let rows: Record<string, string>[];
+  try {
+    rows = await waitFor('four rows in the CSV', () => {
+      const found = readCsvRows(out);
+      return found.length >= 4 ? found : undefined;
+    }, 30_000);
+  } catch (err) {
+    proc.child.kill('SIGKILL');
+    throw err;
+  }
   proc.child.kill('SIGTERM');
   assert.is((await proc.exited).code, 0, proc.stderr());
 

@@ -28,12 +28,12 @@ test('both formats list every key with its flag and env name', () => {
 
 test('unused keys are marked', () => {
   const text = formatConfigReference('text');
-  const line = text.split('\n').find((l) => l.trim().startsWith('dbip.enabled'));
+  const line = text.split('\n').find((l) => l.trim().startsWith('dbip.download_timeout'));
   assert.ok(line?.includes('not used yet'));
   const used = text.split('\n').find((l) => l.trim().startsWith('server.port'));
   assert.not.ok(used?.includes('not used yet'));
   const md = formatConfigReference('markdown');
-  assert.ok(md.split('\n').find((l) => l.includes('`dbip.enabled`'))?.includes('Not used yet'));
+  assert.ok(md.split('\n').find((l) => l.includes('`dbip.download_timeout`'))?.includes('Not used yet'));
 });
 
 test('replaceGeneratedSection keeps the surrounding text', () => {

@@ -83,20 +83,25 @@ test('the reference key sets are all present', () => {
   for (const prefix of ['queue.object_storage.', 'warehouse.files.']) for (const s of objectStorage) expected.push(prefix + s);
   expected.push('queue.object_storage.type', 'queue.object_storage.prefix');
   for (const key of expected) assert.ok(KEY_BY_PATH.has(key), `missing ${key}`);
-  assert.is(KEYS.length, new Set(expected).size, 'registry has keys beyond the reference list');
+  // Keys Cairn adds; each is described in docs/configuration.md as Cairn's own.
+  const cairnOnly = ["receiver.max_staged_kbytes", "property.settings.exclude_known_bots", "queue.max_attempts", "queue.nats.url", "queue.nats.stream", "queue.nats.partitions", "queue.nats.partitions_owned", "queue.nats.workers", "queue.nats.ack_wait", "warehouse.bigquery.creds_file", "warehouse.bigquery.location", "warehouse.bigquery.clustering", "warehouse.bigquery.load_interval", "warehouse.bigquery.api_endpoint", "warehouse.clickhouse.tls", "warehouse.clickhouse.tls_ca_file", "monitoring.port", "monitoring.host"];
+  const extra = KEYS.map((k) => k.key).filter((k) => !expected.includes(k));
+  assert.equal(extra.sort(), [...cairnOnly].sort(), 'keys beyond the reference list');
 });
 
 test('the used / not-used split follows what Cairn implements', () => {
-  const used = KEYS.filter((k) => k.used).map((k) => k.key);
-  for (const key of used) {
-    assert.ok(
-      /^(debug|trace|airgapped|delivery\.mode|server\.|receiver\.|storage\.(queue_directory|bolt_directory|spool_)|queue\.backend|protocol|property\.|sessions\.|filters\.|ga4\.params|matomo\.|warehouse\.(driver|table)$)/.test(key),
-      `${key} should not be marked used`,
-    );
-  }
-  for (const key of ['startup.skip_catch_up', 'telemetry.url', 'dbip.enabled', 'warehouse.clickhouse.host', 'queue.object_storage.type']) {
-    assert.is(keySpec(key).used, false, key);
-  }
+  // Accepted for compatibility and ignored: GCS service-account keys (Cairn reaches GCS through
+  // its S3-compatible API with HMAC keys), the unused warehouse.files.type, downloads, telemetry.
+  const unused = KEYS.filter((k) => !k.used).map((k) => k.key);
+  assert.equal(unused.sort(), [
+    'dbip.download_timeout',
+    'queue.object_storage.gcs.creds_json',
+    'queue.object_storage.gcs.project',
+    'telemetry.url',
+    'warehouse.files.gcs.creds_json',
+    'warehouse.files.gcs.project',
+    'warehouse.files.type',
+  ]);
   assert.ok(keySpec('queue.backend').allowed?.includes('nats'));
 });
 
@@ -106,7 +111,7 @@ test('defaults match the reference', () => {
   assert.is(defaultValue(keySpec('receiver.max_body_kbytes')), 4096);
   assert.is(defaultValue(keySpec('receiver.raw_log.path')), '');
   assert.is(defaultValue(keySpec('queue.object_storage.prefix')), 'd8a/queue');
-  assert.is(defaultValue(keySpec('warehouse.clickhouse.port')), '9000');
+  assert.is(defaultValue(keySpec('warehouse.clickhouse.port')), '8123', 'the HTTP interface, not the native 9000');
   assert.is((defaultValue(keySpec('property.settings.excluded_url_params')) as string[]).length, 16);
 });
 

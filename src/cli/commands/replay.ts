@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
+import type { Logger } from '../../monitoring/logger.js';
+import { Monitoring } from '../../monitoring/monitoring.js';
 import { Replayer } from '../../replay/replayer.js';
 import { splitPositionals } from '../../replay/split-args.js';
 import { CountingDriver } from '../../warehouse/counting-driver.js';
 import { Worker } from '../../worker/worker.js';
 import { ExitCode } from '../exit-codes.js';
+import type { Settings } from '../../settings/types.js';
 import { loggerFor, settingsOrReport } from '../service.js';
 
 /**
@@ -27,12 +30,31 @@ export async function runReplayCommand(args: string[]): Promise<number> {
   if (settings === null) return ExitCode.config;
   const logger = loggerFor(settings);
   for (const w of settings.warnings) logger.debug(w);
+  // Metrics of a replay go out over OTLP when configured; the monitoring port is not opened.
+  let monitoring: Monitoring;
+  try {
+    monitoring = await Monitoring.start(settings, logger, { role: 'replay', serve: false });
+  } catch (err) {
+    logger.error('replay could not start monitoring', { error: err });
+    return ExitCode.startup;
+  }
+  try {
+    return await replay(settings, logger, positionals, monitoring);
+  } finally {
+    await monitoring.stop();
+  }
+}
+
+async function replay(settings: Settings, logger: Logger, files: string[], monitoring: Monitoring): Promise<number> {
   let counting: CountingDriver | undefined;
   let worker: Worker;
   try {
+    const decorators = monitoring.workerDecorators();
+    const measure = decorators.decorateDriver ?? ((d) => d);
     worker = await Worker.start(settings, logger, {
+      ...decorators,
       migrate: true,
-      decorateDriver: (d) => (counting = new CountingDriver(d)),
+      decorateDriver: (d) => (counting = new CountingDriver(measure(d))),
     });
   } catch (err) {
     logger.error('replay could not start', { error: err });
@@ -41,7 +63,7 @@ export async function runReplayCommand(args: string[]): Promise<number> {
   const replayer = new Replayer(settings, worker, logger);
   let summary;
   try {
-    for (const [i, f] of positionals.entries()) await replayer.replayFile(f, i);
+    for (const [i, f] of files.entries()) await replayer.replayFile(f, i);
     summary = await replayer.finish();
   } catch (err) {
     logger.error('replay failed', { error: err });

@@ -7,12 +7,21 @@ import { runService } from '../service.js';
  * pings to its own queue while idle, so its hit-time clock moves on when no receiver sends.
  */
 export function runWorkerCommand(args: string[]): Promise<number> {
-  return runService('worker', args, async (settings, logger) => {
-    const worker = await Worker.start(settings, logger, { migrate: true });
-    const pinger = createPublisher(settings, logger);
-    const consumer = createConsumer(settings, logger);
+  return runService('worker', args, async (settings, logger, monitoring) => {
+    const worker = await Worker.start(settings, logger, { migrate: true, ...monitoring.workerDecorators() });
+    // The queue may be remote (object storage, NATS): building it can fail after the worker started.
+    const stopWorker = async (err: unknown): Promise<never> => {
+      await worker.stop().catch(() => undefined);
+      throw err;
+    };
+    const pinger = await createPublisher(settings, logger).catch(stopWorker);
+    const consumer = await createConsumer(settings, logger).catch(async (err: unknown) => {
+      await pinger.close().catch(() => undefined);
+      return stopWorker(err);
+    });
     worker.run();
-    const consuming = consumer.consume((task) => worker.handleTask(task));
+    monitoring.attachWorker(worker.engine);
+    const consuming = consumer.consume(monitoring.decorateTaskHandler((task) => worker.handleTask(task)));
     return {
       stop: async () => {
         await pinger.close();

@@ -198,8 +198,8 @@ export interface PlannedHit {
 }
 
 /**
- * A deterministic load: `clients` visitors, each with `hitsPerClient` page views from its own
- * IP; every fourth visitor changes campaign half-way, which starts a new session.
+ * A deterministic load: `total / hitsPerClient` visitors, each with `hitsPerClient` page views
+ * from its own IP; every fourth visitor's later pages carry campaign parameters.
  */
 export function plannedHits(total: number, hitsPerClient = 4, prefix = 'v'): PlannedHit[] {
   const out: PlannedHit[] = [];

@@ -39,7 +39,6 @@ test('two cairn receivers and one cairn worker on an S3 queue: every accepted hi
   const t = tally(hits.length, sent.accepted, rows);
   assert.equal({ missing: t.missing, duplicatedIds: t.duplicatedIds, duplicatedHits: t.duplicatedHits }, { missing: 0, duplicatedIds: 0, duplicatedHits: 0 }, cluster.logs());
   assert.is(t.rows, hits.length);
-  // Both receivers took traffic, and the worker wrote sessions over hits of both.
   for (const e of exits) assert.is(e.code, 0, `${e.name} exits cleanly:\n${e.log}`);
 });
 

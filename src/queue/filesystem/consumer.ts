@@ -1,3 +1,4 @@
+import { errorMessage, InterruptibleSleep } from '../interruptible-sleep.js';
 import { mkdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -43,9 +44,6 @@ export async function queueDepth(dir: string): Promise<number> {
 
 type Outcome = 'done' | 'retry';
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * Reads a queue directory in name order, one task at a time.
@@ -65,7 +63,7 @@ export class FilesystemConsumer implements Consumer {
   private readonly reportedTmp = new Set<string>();
   private stopping = false;
   private running: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly pause = new InterruptibleSleep();
   private retryDelay = 0;
 
   constructor(
@@ -93,21 +91,12 @@ export class FilesystemConsumer implements Consumer {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.pause.wake();
     await this.running;
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
+    return this.stopping ? Promise.resolve() : this.pause.sleep(ms);
   }
 
   private async loop(handler: TaskHandler): Promise<void> {
@@ -116,7 +105,7 @@ export class FilesystemConsumer implements Consumer {
       try {
         names = await this.list();
       } catch (err) {
-        this.logger.error('cannot list queue directory', { dir: this.dir, error: message(err) });
+        this.logger.error('cannot list queue directory', { dir: this.dir, error: errorMessage(err) });
         await this.sleep(this.nextRetryDelay());
         continue;
       }
@@ -172,7 +161,7 @@ export class FilesystemConsumer implements Consumer {
       data = await readFile(path);
     } catch (err) {
       if (isNotFound(err)) return 'done';
-      this.logger.error('cannot read task file', { file: name, error: message(err) });
+      this.logger.error('cannot read task file', { file: name, error: errorMessage(err) });
       return 'retry';
     }
     if (data.byteLength === 0) {
@@ -183,13 +172,13 @@ export class FilesystemConsumer implements Consumer {
     try {
       task = deserializeTask(data);
     } catch (err) {
-      return this.deadLetter(name, `cannot deserialize task: ${message(err)}`);
+      return this.deadLetter(name, `cannot deserialize task: ${errorMessage(err)}`);
     }
     try {
       await handler(task);
     } catch (err) {
-      if (err instanceof DropTaskError) return this.deadLetter(name, `handler dropped task: ${message(err)}`);
-      this.logger.warn('task failed; it stays queued', { file: name, error: message(err) });
+      if (err instanceof DropTaskError) return this.deadLetter(name, `handler dropped task: ${errorMessage(err)}`);
+      this.logger.warn('task failed; it stays queued', { file: name, error: errorMessage(err) });
       return 'retry';
     }
     return this.remove(name);
@@ -202,7 +191,7 @@ export class FilesystemConsumer implements Consumer {
     } catch (err) {
       if (isNotFound(err)) return 'done';
       // The task will be handed out again; handlers are idempotent by hit id.
-      this.logger.error('cannot delete processed task file', { file: name, error: message(err) });
+      this.logger.error('cannot delete processed task file', { file: name, error: errorMessage(err) });
       return 'retry';
     }
   }
@@ -216,7 +205,7 @@ export class FilesystemConsumer implements Consumer {
       await rename(join(this.dir, name), join(dlDir, name));
     } catch (err) {
       if (isNotFound(err)) return 'done';
-      this.logger.error('cannot move task to dead letters', { file: name, reason, error: message(err) });
+      this.logger.error('cannot move task to dead letters', { file: name, reason, error: errorMessage(err) });
       return 'retry';
     }
     this.logger.error('task moved to dead letters', { file: name, reason, dir: dlDir });

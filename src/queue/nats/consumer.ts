@@ -1,3 +1,4 @@
+import { errorMessage, InterruptibleSleep } from '../interruptible-sleep.js';
 import { AckPolicy, DeliverPolicy, headers as natsHeaders, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
 import { silentLogger, type Logger } from '../../monitoring/logger.js';
 import { deserializeTask } from '../message-format.js';
@@ -31,9 +32,6 @@ interface PartitionBuffer {
   lastEmptyFetch: number;
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** Empty partitions are asked again at most this often while others have work. */
 const EMPTY_REFETCH_MS = 20;
@@ -66,7 +64,7 @@ export class NatsConsumer implements Consumer {
   private buffers: PartitionBuffer[] = [];
   private stopping = false;
   private running: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly pause = new InterruptibleSleep();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -92,7 +90,7 @@ export class NatsConsumer implements Consumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.pause.wake();
     await this.running?.catch(() => undefined);
     if (this.options.ownsConnection !== false && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
   }
@@ -111,7 +109,7 @@ export class NatsConsumer implements Consumer {
     try {
       await jsm.consumers.delete(this.settings.stream, name);
     } catch (err) {
-      if (!/not found/i.test(message(err))) throw err;
+      if (!/not found/i.test(errorMessage(err))) throw err;
     }
     await jsm.consumers.add(this.settings.stream, {
       durable_name: name,
@@ -126,16 +124,7 @@ export class NatsConsumer implements Consumer {
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
+    return this.stopping ? Promise.resolve() : this.pause.sleep(ms);
   }
 
   private async loop(handler: TaskHandler): Promise<void> {
@@ -147,7 +136,7 @@ export class NatsConsumer implements Consumer {
       } catch (err) {
         failures++;
         const delay = Math.min(this.retryInitialMs * 2 ** Math.min(failures - 1, 16), this.retryMaxMs);
-        this.logger.error('cannot fetch from nats', { stream: this.settings.stream, retry_in_ms: delay, error: message(err) });
+        this.logger.error('cannot fetch from nats', { stream: this.settings.stream, retry_in_ms: delay, error: errorMessage(err) });
         await this.sleep(delay);
         continue;
       }
@@ -206,18 +195,18 @@ export class NatsConsumer implements Consumer {
     try {
       task = deserializeTask(msg.data);
     } catch (err) {
-      return this.deadLetter(msg, `cannot deserialize task: ${message(err)}`);
+      return this.deadLetter(msg, `cannot deserialize task: ${errorMessage(err)}`);
     }
     // It may have waited in the buffer; the ack wait starts again from here.
     msg.working();
     try {
       await handler(task);
     } catch (err) {
-      if (err instanceof DropTaskError) return this.deadLetter(msg, `handler dropped task: ${message(err)}`);
+      if (err instanceof DropTaskError) return this.deadLetter(msg, `handler dropped task: ${errorMessage(err)}`);
       const attempts = msg.info.deliveryCount;
-      if (attempts >= this.maxAttempts) return this.deadLetter(msg, `handler failed ${attempts} times; last error: ${message(err)}`);
+      if (attempts >= this.maxAttempts) return this.deadLetter(msg, `handler failed ${attempts} times; last error: ${errorMessage(err)}`);
       const delay = Math.min(this.retryInitialMs * 2 ** (attempts - 1), this.retryMaxMs);
-      this.logger.warn('task failed; it will be delivered again', { subject: msg.subject, seq: msg.seq, attempt: attempts, max_attempts: this.maxAttempts, retry_in_ms: delay, error: message(err) });
+      this.logger.warn('task failed; it will be delivered again', { subject: msg.subject, seq: msg.seq, attempt: attempts, max_attempts: this.maxAttempts, retry_in_ms: delay, error: errorMessage(err) });
       msg.nak(delay);
       return delay;
     }
@@ -225,7 +214,7 @@ export class NatsConsumer implements Consumer {
       await msg.ackAck();
     } catch (err) {
       // Delivered again later; the handler is idempotent by hit id.
-      this.logger.warn('acknowledging a task failed; it may be delivered again', { subject: msg.subject, seq: msg.seq, error: message(err) });
+      this.logger.warn('acknowledging a task failed; it may be delivered again', { subject: msg.subject, seq: msg.seq, error: errorMessage(err) });
     }
     return 0;
   }
@@ -238,7 +227,7 @@ export class NatsConsumer implements Consumer {
       await this.js.publish(deadLetterSubject(this.settings.stream), msg.data, { headers: h });
       await msg.ackAck();
     } catch (err) {
-      this.logger.error('cannot move a task to the dead letters', { subject: msg.subject, seq: msg.seq, reason, error: message(err) });
+      this.logger.error('cannot move a task to the dead letters', { subject: msg.subject, seq: msg.seq, reason, error: errorMessage(err) });
       msg.nak(this.retryInitialMs);
       return this.retryInitialMs;
     }

@@ -1,3 +1,4 @@
+import { errorMessage, InterruptibleSleep } from '../interruptible-sleep.js';
 import { silentLogger, type Logger } from '../../monitoring/logger.js';
 import { deserializeTask } from '../message-format.js';
 import { DropTaskError, type Consumer, type Task, type TaskHandler } from '../task.js';
@@ -36,9 +37,6 @@ interface BatchOutcome {
   retryInMs?: number;
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * Reads the object-storage queue in key-timestamp order, one task at a time, deleting each task
@@ -69,7 +67,7 @@ export class ObjectStorageConsumer implements Consumer {
   private interval: number;
   private stopping = false;
   private running: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly pause = new InterruptibleSleep();
 
   constructor(
     private readonly bucket: ObjectBucket,
@@ -102,22 +100,13 @@ export class ObjectStorageConsumer implements Consumer {
   /** Ends `consume()` after the task in hand; do not await it from inside the handler. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.pause.wake();
     await this.running;
     this.bucket.close();
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
+    return this.stopping ? Promise.resolve() : this.pause.sleep(ms);
   }
 
   private async loop(handler: TaskHandler): Promise<void> {
@@ -157,7 +146,7 @@ export class ObjectStorageConsumer implements Consumer {
     try {
       batch = await this.listBatch();
     } catch (err) {
-      this.logger.error('cannot list the object-storage queue', { bucket: this.bucket.describe(), error: message(err) });
+      this.logger.error('cannot list the object-storage queue', { bucket: this.bucket.describe(), error: errorMessage(err) });
       return { processed: 0 };
     }
     // Downloads run a few objects ahead of the handler; their failures surface in order.
@@ -177,7 +166,7 @@ export class ObjectStorageConsumer implements Consumer {
       try {
         data = await download(i);
       } catch (err) {
-        this.logger.error('cannot read a task object; the queue waits for it', { key, error: message(err) });
+        this.logger.error('cannot read a task object; the queue waits for it', { key, error: errorMessage(err) });
         return { processed, retryInMs: this.minIntervalMs };
       }
       if (data === undefined) continue; // deleted since the listing
@@ -197,19 +186,19 @@ export class ObjectStorageConsumer implements Consumer {
     try {
       task = deserializeTask(data);
     } catch (err) {
-      return this.deadLetter(key, data, `cannot deserialize task: ${message(err)}`);
+      return this.deadLetter(key, data, `cannot deserialize task: ${errorMessage(err)}`);
     }
     try {
       await handler(task);
     } catch (err) {
-      if (err instanceof DropTaskError) return this.deadLetter(key, data, `handler dropped task: ${message(err)}`);
+      if (err instanceof DropTaskError) return this.deadLetter(key, data, `handler dropped task: ${errorMessage(err)}`);
       const attempts = (this.attempts.get(key) ?? 0) + 1;
       if (attempts >= this.maxAttempts) {
-        return this.deadLetter(key, data, `handler failed ${attempts} times; last error: ${message(err)}`);
+        return this.deadLetter(key, data, `handler failed ${attempts} times; last error: ${errorMessage(err)}`);
       }
       this.attempts.set(key, attempts);
       const delay = Math.min(this.retryInitialMs * 2 ** (attempts - 1), this.retryMaxMs);
-      this.logger.warn('task failed; it stays queued and holds back later tasks', { key, attempt: attempts, max_attempts: this.maxAttempts, retry_in_ms: delay, error: message(err) });
+      this.logger.warn('task failed; it stays queued and holds back later tasks', { key, attempt: attempts, max_attempts: this.maxAttempts, retry_in_ms: delay, error: errorMessage(err) });
       return delay;
     }
     this.attempts.delete(key);
@@ -217,7 +206,7 @@ export class ObjectStorageConsumer implements Consumer {
       await this.bucket.delete(key);
     } catch (err) {
       // Handed out again after the pause; handlers are idempotent by hit id.
-      this.logger.error('cannot delete a processed task object', { key, error: message(err) });
+      this.logger.error('cannot delete a processed task object', { key, error: errorMessage(err) });
       return this.minIntervalMs;
     }
     return 'done';
@@ -231,7 +220,7 @@ export class ObjectStorageConsumer implements Consumer {
       await this.bucket.put(target, data);
       await this.bucket.delete(key);
     } catch (err) {
-      this.logger.error('cannot move a task to the dead letters', { key, reason, error: message(err) });
+      this.logger.error('cannot move a task to the dead letters', { key, reason, error: errorMessage(err) });
       return this.minIntervalMs;
     }
     this.attempts.delete(key);

@@ -1,6 +1,5 @@
-import { createConsumer, createPublisher } from '../../queue/assemble.js';
 import { createHitStorage, Receiver } from '../../receiver/assemble.js';
-import { Worker } from '../../worker/worker.js';
+import { QueueWorker } from '../worker-runtime.js';
 import { runService } from '../service.js';
 
 /**
@@ -9,46 +8,26 @@ import { runService } from '../service.js';
  */
 export function runServerCommand(args: string[]): Promise<number> {
   return runService('server', args, async (settings, logger, monitoring) => {
-    const worker = await Worker.start(settings, logger, { migrate: true, ...monitoring.workerDecorators() });
-    // The queue may be remote (object storage, NATS): building it can fail after the worker started.
-    const stopWorker = async (err: unknown): Promise<never> => {
-      await worker.stop().catch(() => undefined);
-      throw err;
-    };
-    const publisher = await createPublisher(settings, logger).catch(stopWorker);
-    const consumer = await createConsumer(settings, logger).catch(async (err: unknown) => {
-      await publisher.close().catch(() => undefined);
-      return stopWorker(err);
-    });
+    const runtime = await QueueWorker.open(settings, logger, monitoring);
+    const publisher = runtime.publisher;
     const receiver = new Receiver(settings, createHitStorage(settings, monitoring.decoratePublisher(publisher), logger), publisher, logger);
     let address;
     try {
       address = await receiver.listen(monitoring.receiverHooks());
     } catch (err) {
-      await worker.stop().catch(() => undefined);
+      await runtime.abort();
       throw err;
     }
     logger.info('receiver listening', { host: address.address, port: address.port });
-    worker.run();
-    monitoring.attachWorker(worker.engine);
-    const consuming = consumer.consume(monitoring.decorateTaskHandler((task) => worker.handleTask(task)));
+    const ended = runtime.run();
     return {
       stop: async () => {
         // Outside in: no new requests, staged hits into the queue, the queue into the worker,
         // then the worker drains its buffers and spools into the warehouse.
         await receiver.close();
-        await publisher.close();
-        await consumer.stop();
-        await consuming;
-        await worker.stop();
+        await runtime.stop();
       },
-      ended: consuming.then(
-        () => 0,
-        (err: unknown) => {
-          logger.error('consumer stopped', { error: err });
-          return 1;
-        },
-      ),
+      ended,
     };
   });
 }

@@ -1,53 +1,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RandomHitIds } from '../../src/hits/hit-ids.js';
 import { firstParam } from '../../src/hits/hit.js';
-import { silentLogger } from '../../src/monitoring/logger.js';
 import { receiverProtocols } from '../../src/receiver/assemble.js';
-import { HitPipeline } from '../../src/receiver/hit-pipeline.js';
-import { clientIpResolverFor } from '../../src/receiver/client-ip.js';
-import { Router } from '../../src/receiver/router.js';
-import { ReceiverServer } from '../../src/receiver/server.js';
-import { defaultHitRules, HitValidator } from '../../src/receiver/validation.js';
-import { PropertyRegistry } from '../../src/settings/property-registry.js';
 import type { PropertySettings } from '../../src/settings/types.js';
 import { TRANSPARENT_GIF } from '../../protocols/matomo/responses.js';
 import { MAX_BULK_ENTRIES } from '../../protocols/matomo/requests.js';
 import { send } from '../support/http.js';
 import { testProperty } from '../support/properties.js';
-import { MemoryHitStorage } from '../support/receiver.js';
+import { startTestReceiver, type TestReceiver } from '../support/receiver.js';
 import { MATOMO_JS, nodeSdkBulk, PHP_SDK_BULK } from './matomo-shapes.js';
 
-interface MatomoReceiver {
-  port: number;
-  storage: MemoryHitStorage;
-  close(): Promise<void>;
-}
-
 /** The receiver as `cairn server` assembles it, with Matomo's extra paths and answers. */
-async function start(opts: { properties?: PropertySettings[]; trackingEndpoints?: string[]; maxHitKbytes?: number } = {}): Promise<MatomoReceiver> {
-  const registry = new PropertyRegistry(opts.properties ?? [testProperty({ protocol: 'matomo' })]);
-  const storage = new MemoryHitStorage();
-  const pipeline = new HitPipeline({
-    properties: registry,
-    validator: new HitValidator(defaultHitRules((opts.maxHitKbytes ?? 128) * 1024), registry),
-    storage,
-    ids: new RandomHitIds(),
-    rawLog: null,
-    logger: silentLogger,
+function start(opts: { properties?: PropertySettings[]; trackingEndpoints?: string[]; maxHitKbytes?: number } = {}): Promise<TestReceiver> {
+  return startTestReceiver({
+    properties: opts.properties ?? [testProperty({ protocol: 'matomo' })],
+    protocols: receiverProtocols({ matomo: { trackingEndpoints: opts.trackingEndpoints ?? ['/matomo.php'] } }),
+    ...(opts.maxHitKbytes === undefined ? {} : { maxHitKbytes: opts.maxHitKbytes }),
   });
-  const server = new ReceiverServer({
-    host: '127.0.0.1',
-    port: 0,
-    router: new Router(receiverProtocols({ matomo: { trackingEndpoints: opts.trackingEndpoints ?? ['/matomo.php'] } })),
-    pipeline,
-    clientIp: clientIpResolverFor([]),
-    maxBodyBytes: 4 * 1024 * 1024,
-    ready: async () => true,
-    logger: silentLogger,
-  });
-  const { port } = await server.listen();
-  return { port, storage, close: () => server.close() };
 }
 
 const UA = { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' };

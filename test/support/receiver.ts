@@ -11,6 +11,7 @@ import { PropertyRegistry } from '../../src/settings/property-registry.js';
 import type { PropertySettings } from '../../src/settings/types.js';
 import { Ga4Protocol } from '../../protocols/ga4/protocol.js';
 import { D8aProtocol } from '../../protocols/d8a/protocol.js';
+import type { Protocol } from '../../protocols/protocol.js';
 import { testProperty } from './properties.js';
 
 /** Keeps pushed hits in memory; can be told to fail. */
@@ -39,6 +40,8 @@ export async function startTestReceiver(opts: {
   maxHitKbytes?: number;
   maxBodyBytes?: number;
   clock?: () => number;
+  /** The protocols mounted; GA4 and the native protocol by default. */
+  protocols?: Protocol[];
 } = {}): Promise<TestReceiver> {
   const registry = new PropertyRegistry(opts.properties ?? [testProperty()]);
   const storage = new MemoryHitStorage();
@@ -53,7 +56,7 @@ export async function startTestReceiver(opts: {
   const server = new ReceiverServer({
     host: '127.0.0.1',
     port: 0,
-    router: new Router([new Ga4Protocol(), new D8aProtocol()]),
+    router: new Router(opts.protocols ?? [new Ga4Protocol(), new D8aProtocol()]),
     pipeline,
     clientIp: clientIpResolverFor(opts.trustedProxies ?? []),
     maxBodyBytes: opts.maxBodyBytes ?? 4 * 1024 * 1024,

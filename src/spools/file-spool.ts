@@ -1,4 +1,5 @@
 import { writeAllAndSync } from './durable-write.js';
+import { StartOnce } from './start-once.js';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../monitoring/logger.js';
@@ -145,7 +146,7 @@ export class FileSpool implements Spool {
   /** Set while active files are being sealed; write rounds wait for it. */
   private sealing: Promise<void> | null = null;
 
-  private startup: Promise<void> | null = null;
+  private readonly startup = new StartOnce(() => this.recover());
   private recovered = false;
   private closed = false;
   private closing: Promise<void> | null = null;
@@ -199,14 +200,7 @@ export class FileSpool implements Spool {
   }
 
   private ready(): Promise<void> {
-    if (this.startup === null) {
-      const started = this.recover();
-      this.startup = started;
-      started.catch(() => {
-        if (this.startup === started) this.startup = null;
-      });
-    }
-    return this.startup;
+    return this.startup.run();
   }
 
   private async recover(): Promise<void> {

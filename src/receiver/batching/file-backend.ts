@@ -1,4 +1,5 @@
 import { writeAllAndSync } from '../../spools/durable-write.js';
+import { StartOnce } from '../../spools/start-once.js';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Hit } from '../../hits/hit.js';
@@ -63,7 +64,7 @@ export class FileBatchingBackend implements BatchingBackend {
   private readonly namer = new TaskNamer();
   private readonly lock = new SerialLock();
   private readonly flushLock = new SerialLock();
-  private initialized: Promise<void> | null = null;
+  private readonly startup = new StartOnce(() => this.lock.run(() => this.recoverOnStart()));
   private handle: FileHandle | null = null;
   /** Bytes in the pending file. */
   private pendingBytes = 0;
@@ -89,15 +90,7 @@ export class FileBatchingBackend implements BatchingBackend {
   }
 
   private init(): Promise<void> {
-    if (this.initialized === null) {
-      const started = this.lock.run(() => this.recoverOnStart());
-      this.initialized = started;
-      // A failed start-up (e.g. a permissions problem) is tried again on the next call.
-      started.catch(() => {
-        if (this.initialized === started) this.initialized = null;
-      });
-    }
-    return this.initialized;
+    return this.startup.run();
   }
 
   private async recoverOnStart(): Promise<void> {

@@ -35,6 +35,13 @@ export interface ParseContext {
  */
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
+  /** 400 for bad input; 401 / 403 when the request lacks the credentials the endpoint asks for. */
+  constructor(
+    message: string,
+    readonly status: 400 | 401 | 403 = 400,
+  ) {
+    super(message);
+  }
 }
 
 export interface Response {
@@ -56,7 +63,10 @@ export interface HitEndpoint {
 }
 
 export interface Protocol {
+  /** The property protocol whose tables this protocol's hits feed (a property only takes its own). */
   readonly id: ProtocolId;
+  /** What hits record as their protocol when it differs from `id` (GA4's Measurement Protocol: `ga4_mp`). */
+  readonly hitProtocol?: string;
   hitEndpoints(): HitEndpoint[];
   customEndpoints(): CustomEndpoint[];
   /** Turns a request into hits (zero or more); throws `ProtocolError` on bad input. */

@@ -1,7 +1,7 @@
 import type { EventColumn } from '../../src/schema/column.js';
 import { castBoolOrNull, castStringOrNull } from '../../src/schema/casts.js';
 import { BrokenEventError } from '../../src/schema/errors.js';
-import { firstHeader } from '../../src/hits/hit.js';
+import { eventTimeMs, firstHeader, PLATFORM_METADATA_KEY, PROTOCOL_METADATA_KEY } from '../../src/hits/hit.js';
 import type { DocumentedInterface } from '../generic/documented-interface.js';
 import { eventColumn } from '../generic/simple.js';
 import { queryParamEventColumn, queryParamValue } from '../generic/query-param.js';
@@ -47,14 +47,23 @@ function lastValueCache(format: (ms: number) => string, unitMs: number): (ms: nu
 const cachedUtcDate = lastValueCache(utcDate, 86_400_000);
 const cachedUtcTimestamp = lastValueCache(utcTimestamp, 1000);
 
-export const dateUtcColumn = eventColumn(CoreEvent.date_utc, (e) => cachedUtcDate(e.hit.request.serverReceivedTime));
+// The event's own time: the server-received time unless the client dated the event itself.
+export const dateUtcColumn = eventColumn(CoreEvent.date_utc, (e) => cachedUtcDate(eventTimeMs(e.hit)));
 
-export const timestampUtcColumn = eventColumn(CoreEvent.timestamp_utc, (e) => cachedUtcTimestamp(e.hit.request.serverReceivedTime));
+export const timestampUtcColumn = eventColumn(CoreEvent.timestamp_utc, (e) => cachedUtcTimestamp(eventTimeMs(e.hit)));
 
-export const platformWebColumn = eventColumn(CoreEvent.platform, () => 'web');
+/** `web`, unless the event came from an app stream (`android`, `ios`, `app`). */
+export const platformWebColumn = eventColumn(CoreEvent.platform, (e) => e.hit.metadata[PLATFORM_METADATA_KEY] ?? 'web');
 
-export function trackingProtocolColumn(value: string): EventColumn {
-  return eventColumn(CoreEvent.tracking_protocol, () => value);
+/**
+ * The protocol constant of the table, or a more specific value for hits of another protocol
+ * feeding the same table (GA4's Measurement Protocol writes `ga4_mp` into GA4 tables).
+ */
+export function trackingProtocolColumn(value: string, byHitProtocol: Readonly<Record<string, string>> = {}): EventColumn {
+  return eventColumn(CoreEvent.tracking_protocol, (e) => {
+    const hitProtocol = e.hit.metadata[PROTOCOL_METADATA_KEY];
+    return (hitProtocol !== undefined ? byHitProtocol[hitProtocol] : undefined) ?? value;
+  });
 }
 
 /**

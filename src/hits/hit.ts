@@ -47,6 +47,24 @@ export interface Hit {
 }
 
 export const PROTOCOL_METADATA_KEY = 'protocol';
+/** The protocol of GA4 Measurement Protocol events (JSON from servers and apps). */
+export const MEASUREMENT_PROTOCOL_HITS = 'ga4_mp';
+/**
+ * When the client dated the event itself (Measurement Protocol `timestamp_micros`): microseconds
+ * since the epoch, as text. Sessions still run on the server-received time; the event's own
+ * timestamp columns show this one.
+ */
+export const EVENT_TIME_METADATA_KEY = 'event_time_micros';
+/** The platform of an app-stream event (`android`, `ios`, `app`); web events leave it unset. */
+export const PLATFORM_METADATA_KEY = 'platform';
+
+/** The event's own time in milliseconds: the client's date when it sent one, else the server-received time. */
+export function eventTimeMs(hit: Hit): number {
+  const micros = hit.metadata[EVENT_TIME_METADATA_KEY];
+  if (micros === undefined) return hit.request.serverReceivedTime;
+  const ms = Math.floor(Number(micros) / 1000);
+  return Number.isFinite(ms) ? ms : hit.request.serverReceivedTime;
+}
 
 /** First value of a parameter, or undefined when absent (the way every column reads params). */
 export function firstParam(params: QueryParams, key: string): string | undefined {

@@ -6,7 +6,7 @@ import { decodeHit } from '../hits/hit-codec.js';
 import type { Hit } from '../hits/hit.js';
 import type { Logger } from '../monitoring/logger.js';
 import { closerShard } from './fnv.js';
-import { ISOLATED_SESSION_STAMP, ISOLATED_USER_ID_STAMP } from './stamps.js';
+import { ISOLATED_GA_SESSION_STAMP, ISOLATED_SESSION_STAMP, ISOLATED_USER_ID_STAMP } from './stamps.js';
 import type { IdentifierKey, ProtoSessionStore, StoredProtoSession } from './store.js';
 
 export interface BucketToClose {
@@ -55,6 +55,8 @@ export function readBucketToClose(store: ProtoSessionStore, bucket: number, logg
       if (session !== undefined) identifiers.set(`s${session}`, { type: 'session_stamp', stamp: session });
       const user = hit.metadata[ISOLATED_USER_ID_STAMP];
       if (user !== undefined) identifiers.set(`u${user}`, { type: 'user_id', stamp: user });
+      const gaSession = hit.metadata[ISOLATED_GA_SESSION_STAMP];
+      if (gaSession !== undefined) identifiers.set(`g${gaSession}`, { type: 'ga_session', stamp: gaSession });
     }
     if (hits.length === 0) continue;
     hitCount += hits.length;

@@ -5,12 +5,15 @@
  */
 import { encodeHit } from '../hits/hit-codec.js';
 import type { Hit } from '../hits/hit.js';
+import { MEASUREMENT_PROTOCOL_HITS, PROTOCOL_METADATA_KEY } from '../hits/hit.js';
 import type { Logger } from '../monitoring/logger.js';
 import { UnknownPropertyError } from '../settings/property-registry.js';
 import type { PropertySettings } from '../settings/types.js';
 import { dueBucket } from './buckets.js';
 import {
   ISOLATED_CLIENT_ID,
+  ISOLATED_GA_SESSION_STAMP,
+  isolatedGaSessionStamp,
   ISOLATED_SESSION_STAMP,
   ISOLATED_USER_ID_STAMP,
   MARKED_FOR_EVICTION,
@@ -61,6 +64,8 @@ function identifiersOf(hit: Hit): IdentifierKey[] {
   if (session !== undefined) out.push({ type: 'session_stamp', stamp: session });
   const user = hit.metadata[ISOLATED_USER_ID_STAMP];
   if (user !== undefined) out.push({ type: 'user_id', stamp: user });
+  const gaSession = hit.metadata[ISOLATED_GA_SESSION_STAMP];
+  if (gaSession !== undefined) out.push({ type: 'ga_session', stamp: gaSession });
   return out;
 }
 
@@ -92,7 +97,15 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
     const hit = copyOfHit(original);
     delete hit.metadata[ISOLATED_SESSION_STAMP];
     delete hit.metadata[ISOLATED_USER_ID_STAMP];
-    if (settings.joinBySessionStamp) hit.metadata[ISOLATED_SESSION_STAMP] = isolatedSessionStamp(hit);
+    delete hit.metadata[ISOLATED_GA_SESSION_STAMP];
+    const serverSent = hit.metadata[PROTOCOL_METADATA_KEY] === MEASUREMENT_PROTOCOL_HITS;
+    // A server's headers and address say nothing about the visitor: its events would all share one stamp.
+    if (settings.joinBySessionStamp && !serverSent) hit.metadata[ISOLATED_SESSION_STAMP] = isolatedSessionStamp(hit);
+    // Only properties that take Measurement Protocol events pay for the extra identifier.
+    if (settings.measurementProtocol.apiSecrets.length > 0) {
+      const gaSession = isolatedGaSessionStamp(hit);
+      if (gaSession !== undefined) hit.metadata[ISOLATED_GA_SESSION_STAMP] = gaSession;
+    }
     if (settings.joinByUserId && hit.userId !== null) hit.metadata[ISOLATED_USER_ID_STAMP] = isolatedUserIdStamp(hit.propertyId, hit.userId);
     const due = dueBucket(hit.request.serverReceivedTime, settings.sessionTimeoutMs);
     prepared.push({ hit, settings, due, identifiers: identifiersOf(hit) });

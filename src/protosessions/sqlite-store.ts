@@ -45,7 +45,7 @@ CREATE INDEX IF NOT EXISTS proto_session_due_by_bucket ON proto_session_due (buc
 CREATE INDEX IF NOT EXISTS proto_session_due_by_first_hit ON proto_session_due (first_hit_ms);
 `;
 
-const IDENTIFIER_TYPE_CODE: Record<IdentifierType, number> = { session_stamp: 1, user_id: 2 };
+const IDENTIFIER_TYPE_CODE: Record<IdentifierType, number> = { session_stamp: 1, user_id: 2, ga_session: 3 };
 
 const DIGEST_HEX = /^[0-9a-f]{64}$/;
 

@@ -11,6 +11,7 @@ import { firstParam } from '../hits/hit.js';
 export const ISOLATED_CLIENT_ID = 'isolated_client_id';
 export const ISOLATED_USER_ID_STAMP = 'isolated_user_id_stamp';
 export const ISOLATED_SESSION_STAMP = 'isolated_session_stamp';
+export const ISOLATED_GA_SESSION_STAMP = 'isolated_ga_session_stamp';
 /** Set on a hit that was moved into another client's proto-session by a shared identifier. */
 export const ORIGINAL_AUTHORITATIVE_CLIENT_ID = 'original_authoritative_client_id';
 export const MARKED_FOR_EVICTION = 'marked_for_eviction';
@@ -92,6 +93,20 @@ export function isolatedSessionStamp(hit: Hit): string {
   const parts = SESSION_STAMP_HEADERS.map((h) => firstHeaderValue(hit.request.headers, h));
   parts.push(hit.request.ip, hit.propertyId, utcDate(hit.request.serverReceivedTime));
   return sha256Hex(parts.join('|'));
+}
+
+/** The GA4 session id parameter: gtag's `sid`, which Measurement Protocol events carry as `session_id`. */
+export const GA_SESSION_ID_PARAM = 'sid';
+
+/**
+ * The stamp of a client's GA4 session (`sid`), or undefined without one. Web hits and
+ * Measurement Protocol events of the same client and session id share it, which is how a
+ * server event finds the web session it belongs to.
+ */
+export function isolatedGaSessionStamp(hit: Hit): string | undefined {
+  const sid = firstParam(hit.request.queryParams, GA_SESSION_ID_PARAM);
+  if (sid === undefined || sid === '') return undefined;
+  return sha256Hex(`ga_session|${hit.propertyId}|${hit.clientId}|${sid}`);
 }
 
 /** The proto-session a hit belongs to; falls back to the raw id for hits not yet isolated. */

@@ -5,7 +5,8 @@
  */
 
 /** Kinds of identifier that join hits of different clients into one proto-session. */
-export type IdentifierType = 'session_stamp' | 'user_id';
+/** `ga_session`: a GA4 session id (`sid`) of one client, shared by its web hits and Measurement Protocol events. */
+export type IdentifierType = 'session_stamp' | 'user_id' | 'ga_session';
 
 export interface IdentifierKey {
   type: IdentifierType;

@@ -6,6 +6,7 @@ import { PropertyRegistry } from '../settings/property-registry.js';
 import type { Settings } from '../settings/types.js';
 import { Ga4Protocol } from '../../protocols/ga4/protocol.js';
 import { D8aProtocol } from '../../protocols/d8a/protocol.js';
+import { Ga4MeasurementProtocol } from '../../protocols/ga4-mp/protocol.js';
 import { MatomoProtocol } from '../../protocols/matomo/protocol.js';
 import type { Protocol } from '../../protocols/protocol.js';
 import { BatchingStorage, FileBatchingBackend, MemoryBatchingBackend } from './batching/index.js';
@@ -24,7 +25,7 @@ import { defaultHitRules, HitValidator } from './validation.js';
  * `/matomo.php` and `/piwik.php` are served.
  */
 export function receiverProtocols(settings?: Pick<Settings, 'matomo'>): Protocol[] {
-  return [new Ga4Protocol(), new D8aProtocol(), new MatomoProtocol({ trackingEndpoints: settings?.matomo.trackingEndpoints ?? [] })];
+  return [new Ga4Protocol(), new Ga4MeasurementProtocol(), new D8aProtocol(), new MatomoProtocol({ trackingEndpoints: settings?.matomo.trackingEndpoints ?? [] })];
 }
 
 /** `receiver.max_staged_kbytes` in bytes; 0 (the default) means no limit of our own. */

@@ -21,6 +21,7 @@ export interface Outcome extends Response {
 }
 
 const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' };
+const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' } as const;
 
 function failure(status: number, body: string, reason: RejectionReason, message: string): Outcome {
   return { status, headers: { ...TEXT }, body, hits: [], rejection: { reason, message } };
@@ -49,9 +50,10 @@ export class HitPipeline {
     try {
       hits = protocol.hits(request, { properties, ids });
     } catch (err) {
-      if (err instanceof ProtocolError) return failure(400, `Bad Request: ${err.message}`, 'protocol', err.message);
+      if (err instanceof ProtocolError) return failure(err.status, `${STATUS_TEXT[err.status]}: ${err.message}`, 'protocol', err.message);
       throw err;
     }
+    const hitProtocol = protocol.hitProtocol ?? protocol.id;
     for (let i = 0; i < hits.length; i++) {
       const hit = hits[i]!;
       const level = properties.byPropertyId(hit.propertyId).ipMaskingLevel;
@@ -63,8 +65,10 @@ export class HitPipeline {
         if (invalid.mismatch !== null) return failure(400, invalid.mismatch.message, 'protocol_mismatch', message);
         return failure(400, `Bad Request: ${message}`, 'validation', message);
       }
-      hit.metadata[PROTOCOL_METADATA_KEY] = protocol.id;
+      hit.metadata[PROTOCOL_METADATA_KEY] = hitProtocol;
     }
+    // A request that only asks for a check (a debug endpoint) leaves no trace.
+    if (hits.length === 0) return { ...protocol.successResponse(request, hits), hits };
     try {
       await storage.push(hits);
     } catch (err) {

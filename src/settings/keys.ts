@@ -286,6 +286,16 @@ export const KEYS: readonly KeySpec[] = [
       description: 'Traffic filters {name, type: exclude|allow, test_mode, expression}; flag and env entries (JSON) are added after the YAML ones.',
     },
     {
+      key: 'measurement_protocol.api_secrets',
+      flag: 'measurement-protocol-api-secrets',
+      env: 'MEASUREMENT_PROTOCOL_API_SECRETS',
+      type: 'string-list',
+      default: [],
+      used: true,
+      description:
+        'Cairn only: API secrets a GA4 Measurement Protocol request (/mp/collect) must carry in api_secret; none turns the endpoint off. Workers use it too: web sessions of such a property can be joined by session_id.',
+    },
+    {
       key: 'ga4.params',
       flag: 'ga4-params',
       env: 'GA4_PARAMS',

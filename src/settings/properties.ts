@@ -41,6 +41,7 @@ const APPLY: Readonly<Record<string, (p: PropertySettings, v: unknown) => void>>
   'sessions.join_by_session_stamp': (p, v) => (p.joinBySessionStamp = v as boolean),
   'sessions.join_by_user_id': (p, v) => (p.joinByUserId = v as boolean),
   'filters.fields': (p, v) => (p.filters.fields = v as string[]),
+  'measurement_protocol.api_secrets': (p, v) => (p.measurementProtocol = { apiSecrets: v as string[] }),
 };
 
 /** The key's text (already checked against true / false / test) as the property's mode. */
@@ -69,6 +70,7 @@ export function propertyFromKeys(get: (key: string) => unknown, columns: CustomC
     excludedUrlParams: [],
     filters: { fields: [], conditions },
     customColumns: columnsOf(columns),
+    measurementProtocol: { apiSecrets: [] },
   };
   for (const [key, apply] of Object.entries(APPLY)) apply(p, get(key));
   return p;
@@ -114,6 +116,7 @@ const SECTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   },
   filters: { fields: 'filters.fields', conditions: 'filters.conditions' },
   ga4: { params: 'ga4.params' },
+  measurement_protocol: { api_secrets: 'measurement_protocol.api_secrets' },
   matomo: { custom_dimensions: 'matomo.custom_dimensions', custom_variables: 'matomo.custom_variables' },
 };
 

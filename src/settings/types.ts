@@ -71,6 +71,8 @@ export interface PropertySettings {
   knownBots?: KnownBotsMode;
   filters: FiltersSettings;
   customColumns: CustomColumnsSettings;
+  /** GA4 Measurement Protocol (`/mp/collect`): off while no API secret is configured. */
+  measurementProtocol: { apiSecrets: string[] };
 }
 
 /**

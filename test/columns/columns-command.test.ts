@@ -24,23 +24,23 @@ test('arguments: protocol and output format, with defaults and both spellings', 
   assert.throws(() => parseColumnsArgs(['--config', 'x.yaml']), /unknown argument/);
 });
 
-test('every format lists the 252 columns in physical order', () => {
+test('every format lists the 253 columns in physical order', () => {
   const json = JSON.parse(renderColumnCatalogue('ga4', 'json')) as { name: string; scope: string; type: string; interface_id: string }[];
-  assert.is(json.length, 252);
+  assert.is(json.length, 253);
   assert.equal(json[0], { ...json[0]!, name: 'id', scope: 'event', type: 'String', interface_id: 'core.d8a.tech/events/id' });
-  assert.is(json[251]!.name, 'session_abandoned_cart');
+  assert.is(json[252]!.name, 'session_abandoned_cart');
   const csv = renderColumnCatalogue('ga4', 'csv').trimEnd().split('\n');
-  assert.is(csv.length, 253);
+  assert.is(csv.length, 254);
   assert.is(csv[0], 'name,display_name,scope,type,arrow_type,nullable,description,interface_id');
   const consoleLines = renderColumnCatalogue('d8a', 'console').trimEnd().split('\n');
-  assert.is(consoleLines.length, 253);
+  assert.is(consoleLines.length, 254);
   assert.ok(consoleLines.some((l) => l.includes('d8a.protocols.d8a.tech/event/params')));
 });
 
 test('cairn columns runs from the CLI', async () => {
   const ok = await runCli(['columns', '--protocol', 'd8a', '-o', 'json']);
   assert.is(ok.code, 0, ok.stderr);
-  assert.is((JSON.parse(ok.stdout) as unknown[]).length, 252);
+  assert.is((JSON.parse(ok.stdout) as unknown[]).length, 253);
   const bad = await runCli(['columns', '--protocol', 'nope']);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /nope/);

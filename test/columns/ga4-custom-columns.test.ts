@@ -71,10 +71,10 @@ test('buildPropertySchemas places custom columns after the built-in event column
   const registry = buildPropertySchemas([withCustom, plain]);
   const blog = registry.forProperty('blog');
   const fields = blog.tables[0]!.schema.fields.map((f) => f.name);
-  const lastEvent = fields.indexOf('params_visible');
+  const lastEvent = fields.indexOf('user_properties');
   assert.equal(fields.slice(lastEvent + 1, lastEvent + 4), ['params_author', 'params_word_count', 'reading_time']);
-  assert.is(fields.length, 255);
-  assert.is(registry.forProperty('shop').tables[0]!.schema.fields.length, 252);
+  assert.is(fields.length, 256);
+  assert.is(registry.forProperty('shop').tables[0]!.schema.fields.length, 253);
   // The native protocol with custom columns resolves its renamed params interface.
   const native = buildPropertySchemas([{ ...property("d8a"), id: "app" }]);
   assert.ok(native.forProperty('app').tables[0]!.schema.fields.some((f) => f.name === 'reading_time'));

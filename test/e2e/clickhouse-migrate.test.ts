@@ -62,8 +62,8 @@ test('--dry-run prints the CREATE TABLE and changes nothing; migrate creates; a 
 
   const run = await runCli(['migrate', '--config', file]);
   assert.is(run.code, 0, run.stderr);
-  assert.is(run.stdout, 'property default, table events: created with 252 columns\n');
-  assert.is(await columnCount(db, 'events'), 252);
+  assert.is(run.stdout, 'property default, table events: created with 253 columns\n');
+  assert.is(await columnCount(db, 'events'), 253);
 
   const again = await runCli(['migrate', '--config', file]);
   assert.is(again.code, 0, again.stderr);
@@ -88,11 +88,11 @@ test('schema evolution: a new custom column is shown as ALTER TABLE, then added'
       '',
     ].join('\n'),
   );
-  assert.is(await columnCount(db, 'events'), 252);
+  assert.is(await columnCount(db, 'events'), 253);
   const run = await runCli(['migrate', '--config', wider]);
   assert.is(run.code, 0, run.stderr);
   assert.is(run.stdout, 'property default, table events: added 2 columns: params_plan, params_seats\n');
-  assert.is(await columnCount(db, 'events'), 254);
+  assert.is(await columnCount(db, 'events'), 255);
 });
 
 test('several properties: each table once, a shared table planned with what earlier properties add', async () => {
@@ -117,7 +117,7 @@ test('several properties: each table once, a shared table planned with what earl
   assert.is(
     run.stdout,
     [
-      'property shop, table events: created with 252 columns',
+      'property shop, table events: created with 253 columns',
       'property blog, table events: added 1 column: params_author',
       'property forum, table forum_events: created with 163 columns',
       '',
@@ -167,10 +167,10 @@ test('other drivers: --dry-run describes the tables in words', async () => {
   );
   const dry = await runCli(['migrate', '--config', file, '--dry-run']);
   assert.is(dry.code, 0, dry.stderr);
-  assert.match(dry.stdout, /^property default, table events: would be created with 252 columns:\n {2}id \(Utf8\)\n {2}name \(Utf8\)\n/);
+  assert.match(dry.stdout, /^property default, table events: would be created with 253 columns:\n {2}id \(Utf8\)\n {2}name \(Utf8\)\n/);
   assert.match(dry.stdout, /\n {2}user_id \(Utf8, nullable\)\n/);
   const run = await runCli(['migrate', '--config', file]);
-  assert.is(run.stdout, 'property default, table events: created with 252 columns\n');
+  assert.is(run.stdout, 'property default, table events: created with 253 columns\n');
 });
 
 test.run();

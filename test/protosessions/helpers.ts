@@ -7,6 +7,7 @@ import type { ProtoSessionCloser } from '../../src/protosessions/closer.js';
 import { ProtoSessionEngine, type ProtoSessionEngineOptions } from '../../src/protosessions/engine.js';
 import { SqliteProtoSessionStore } from '../../src/protosessions/sqlite-store.js';
 import { PropertyRegistry } from '../../src/settings/property-registry.js';
+import { testProperty } from '../support/properties.js';
 import type { PropertySettings } from '../../src/settings/types.js';
 
 /** 2026-01-15T10:00:00Z: a whole second, far from midnight. */
@@ -20,26 +21,7 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
 }
 
 export function property(id: string, overrides: Partial<PropertySettings> = {}): PropertySettings {
-  return {
-    id,
-    name: id,
-    measurementIds: [],
-    isDefault: false,
-    protocol: 'ga4',
-    table: 'events',
-    splitByUserId: true,
-    splitByCampaign: true,
-    splitByTimeSinceFirstEventMs: 12 * 3600_000,
-    splitByMaxEvents: 1000,
-    sessionTimeoutMs: TIMEOUT_S * SECOND,
-    joinBySessionStamp: true,
-    joinByUserId: true,
-    ipMaskingLevel: 0,
-    excludedUrlParams: [],
-    filters: { fields: ['ip_address'], conditions: [] },
-    customColumns: { ga4Params: [], matomoCustomDimensions: [], matomoCustomVariables: [] },
-    ...overrides,
-  };
+  return testProperty({ id, name: id, isDefault: false, sessionTimeoutMs: TIMEOUT_S * SECOND, ...overrides });
 }
 
 export function registry(...properties: PropertySettings[]): PropertyRegistry {

@@ -20,6 +20,7 @@ export function testProperty(overrides: Partial<PropertySettings> = {}): Propert
     excludedUrlParams: [],
     filters: { fields: ['ip_address'], conditions: [] },
     customColumns: { ga4Params: [], matomoCustomDimensions: [], matomoCustomVariables: [] },
+    measurementProtocol: { apiSecrets: [] },
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import type { EventColumn } from '../../../src/schema/column.js';
 import type { PropertySettingsLookup } from '../../../columns/core/property-lookup.js';
+import { MEASUREMENT_PROTOCOL_HITS } from '../../../src/hits/hit.js';
 import {
   dateUtcColumn,
   deviceLanguageColumn,
@@ -28,7 +29,7 @@ export function ga4CoreEventColumns(properties: PropertySettingsLookup, tracking
     platformWebColumn,
     deviceLanguageColumn('ul'),
     screenResolutionColumn('sr'),
-    trackingProtocolColumn(trackingProtocol),
+    trackingProtocolColumn(trackingProtocol, { [MEASUREMENT_PROTOCOL_HITS]: MEASUREMENT_PROTOCOL_HITS }),
     ignoreReferrerColumn('ir'),
   ];
 }

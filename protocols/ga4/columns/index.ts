@@ -7,6 +7,7 @@ import { ga4HitColumns } from './event-columns.js';
 import { paramColumns } from './param-columns.js';
 import { eventParamsColumn } from './params-list.js';
 import { ga4SessionColumns } from './session-columns.js';
+import { userPropertiesColumn } from './user-properties.js';
 import { USD_ONLY_CONVERTER } from './usd-conversion.js';
 
 export { GA4_INTERFACE_ORDER } from './interfaces.js';
@@ -35,6 +36,7 @@ export function ga4Columns(options: Ga4ColumnOptions): ColumnSet {
       ...ga4HitColumns(),
       ...paramColumns(),
       eventParamsColumn,
+      userPropertiesColumn,
       ...ecommerceColumns(options.currencyConverter ?? USD_ONLY_CONVERTER),
     ],
     sessionScoped: [],

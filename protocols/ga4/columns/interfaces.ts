@@ -1,7 +1,7 @@
 import type { InterfaceFieldOptions, InterfaceId } from '../../../src/schema/interface.js';
 import type { DataType } from 'apache-arrow';
 import { arrowTypes, documentedInterface, type DocumentedInterface } from '../../../columns/generic/documented-interface.js';
-import { ecommerceItemsType, eventParamsType } from './nested-types.js';
+import { ecommerceItemsType, eventParamsType, userPropertiesType } from './nested-types.js';
 import { PARAM_COLUMNS, type ParamCast, type ParamColumnName } from './param-table.js';
 
 /**
@@ -56,7 +56,7 @@ params_search_term params_shipping params_shipping_tier params_srsltid params_su
 params_system_app params_system_app_update params_tax params_topic params_transaction_id
 params_unconvert_lead_reason params_updated_with_analytics params_value params_video_current_time
 params_video_duration params_video_percent params_video_provider params_video_title params_video_url
-params_virtual_currency_name params_visible`.split(/\s+/);
+params_virtual_currency_name params_visible user_properties`.split(/\s+/);
 
 const GA4_SESSION_COLUMN_ORDER = ['session_is_engaged', 'session_returning_user', 'session_abandoned_cart'];
 
@@ -110,6 +110,12 @@ export const Ga4Event = {
   params: ev('params', eventParamsType(), 'Event Parameters', 'Every event parameter of the hit in request order: text ones (ep.) with value_string, numeric ones (epn.) with value_number.'),
   privacy_ads_storage: ev('privacy_ads_storage', bool(), 'Ads Storage Consent', 'Whether the visitor allowed ad storage, from Google consent mode (third character of gcs); null when not sent.'),
   privacy_analytics_storage: ev('privacy_analytics_storage', bool(), 'Analytics Storage Consent', 'Whether the visitor allowed analytics storage, from Google consent mode (fourth character of gcs); null when not sent.'),
+  user_properties: ev(
+    'user_properties',
+    userPropertiesType(),
+    'User Properties',
+    'User properties sent with the event (gtag up. / upn. parameters, Measurement Protocol user_properties) in request order, each with the time it was set in microseconds; an empty list without any.',
+  ),
   ...paramInterfaces,
 } as const;
 

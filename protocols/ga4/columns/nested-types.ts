@@ -1,4 +1,4 @@
-import { Field, Float64, List, Struct, Utf8, type DataType } from 'apache-arrow';
+import { Field, Float64, Int64, List, Struct, Utf8, type DataType } from 'apache-arrow';
 
 /**
  * The two nested GA4 columns: their Arrow types and the plain objects rows carry. Every
@@ -14,6 +14,24 @@ export interface EventParam {
 
 export function eventParamsType(): DataType {
   const struct = new Struct([new Field('name', new Utf8(), true), new Field('value_string', new Utf8(), true), new Field('value_number', new Float64(), true)]);
+  return new List(new Field('item', struct, true));
+}
+
+/** One element of the `user_properties` column. */
+export interface UserProperty {
+  name: string;
+  value_string: string | null;
+  value_number: number | null;
+  set_timestamp_micros: number | null;
+}
+
+export function userPropertiesType(): DataType {
+  const struct = new Struct([
+    new Field('name', new Utf8(), true),
+    new Field('value_string', new Utf8(), true),
+    new Field('value_number', new Float64(), true),
+    new Field('set_timestamp_micros', new Int64(), true),
+  ]);
   return new List(new Field('item', struct, true));
 }
 

@@ -108,13 +108,13 @@ test('pings go to every partition; a hits task without a partition is split by c
     const tasks = await stored(partitionSubject(settings.stream, p));
     assert.is(tasks.filter((t) => t.headers['is-ping'] === 'true').length, 1, `ping in partition ${p}`);
     const got = tasks.filter((t) => t.headers['is-ping'] !== 'true').flatMap((t) => decodeHitsTask(t).map((h) => h.id));
-    assert.equal(got, hits.filter((h) => partitionOf('default', h.authoritativeClientId, 4) === p).map((h) => h.id));
+    assert.equal(got, hits.filter((h) => partitionOf('default', h.clientId, 4) === p).map((h) => h.id));
   }
 });
 
 test("the receivers' sink turns one batch into one task per partition it touches", async () => {
   const publisher = new NatsPublisher(nc, settings, { ownsConnection: false });
-  const hits = [2, 2, 0].map((p, i) => makeHit({ authoritativeClientId: clientIn(p, `sink${i}`) }));
+  const hits = [2, 2, 0].map((p, i) => makeHit({ authoritativeClientId: clientIn(p, `sink${i}`), clientId: clientIn(p, `sink${i}`) }));
   await partitionedHitsSink(publisher, 4)(HitBatch.of(hits));
   const p2 = await stored(partitionSubject(settings.stream, 2));
   assert.is(p2.length, 1);

@@ -164,4 +164,18 @@ test('properties must be a non-empty list', () => {
   findIssue(issues({ yaml: 'properties: {id: a}\n' }), 'properties', 'list');
 });
 
+
+test('measurement_protocol.api_secrets: off by default, set at the top, per property, or by env and flag', () => {
+  assert.equal(load({ yaml: BASE }).properties[0]?.measurementProtocol.apiSecrets, []);
+  const top = load({ yaml: BASE + 'measurement_protocol:\n  api_secrets: [a1, b2]\n' });
+  assert.equal(top.properties[0]?.measurementProtocol.apiSecrets, ['a1', 'b2']);
+  const listed = load({
+    yaml: BASE + 'measurement_protocol: {api_secrets: [inherited]}\nproperties:\n  - id: shop\n    measurement_protocol: {api_secrets: [own]}\n  - id: blog\n',
+  });
+  assert.equal(listed.properties.map((p) => [p.id, p.measurementProtocol.apiSecrets]), [['shop', ['own']], ['blog', ['inherited']]]);
+  assert.equal(load({ yaml: BASE, env: { MEASUREMENT_PROTOCOL_API_SECRETS: 'e1,e2' } }).properties[0]?.measurementProtocol.apiSecrets, ['e1', 'e2']);
+  assert.equal(load({ yaml: BASE, args: ['--measurement-protocol-api-secrets', 'f1'] }).properties[0]?.measurementProtocol.apiSecrets, ['f1']);
+  findIssue(issues({ yaml: 'properties:\n  - id: a\n    measurement_protocol: {api_secret: [x]}\n' }), 'properties[0].measurement_protocol.api_secret', 'api_secrets');
+});
+
 test.run();

@@ -25,7 +25,7 @@ export function partitionedHitsSink(publisher: Publisher, partitions: number): H
       const slice = Math.floor(h.request.serverReceivedTime / SLICE_MS);
       let groups = slices.get(slice);
       if (groups === undefined) slices.set(slice, (groups = new Map()));
-      const p = partitionOf(h.propertyId, h.authoritativeClientId, partitions);
+      const p = partitionOf(h.propertyId, h.clientId, partitions);
       let g = groups.get(p);
       if (g === undefined) groups.set(p, (g = []));
       g.push(batch.items[i] as Uint8Array);

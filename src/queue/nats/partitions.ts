@@ -1,6 +1,8 @@
 /**
  * Partitions of the NATS queue. Every hit goes to the partition of its isolated client id, so
  * all hits of one client reach the one worker that owns that partition and its proto-sessions.
+ * The client id is the one the client sent: Measurement Protocol events keep their own
+ * proto-session key but must meet the same client's web session on the same worker.
  */
 import { fnv1a32 } from '../../protosessions/fnv.js';
 import { isolatedClientId } from '../../protosessions/stamps.js';
@@ -8,8 +10,8 @@ import { isolatedClientId } from '../../protosessions/stamps.js';
 /** Task header naming the partition a task was built for (absent on pings, which go to all). */
 export const PARTITION_HEADER = 'partition';
 
-export function partitionOf(propertyId: string, authoritativeClientId: string, partitions: number): number {
-  return fnv1a32(isolatedClientId(propertyId, authoritativeClientId)) % partitions;
+export function partitionOf(propertyId: string, clientId: string, partitions: number): number {
+  return fnv1a32(isolatedClientId(propertyId, clientId)) % partitions;
 }
 
 /** `<stream>.p.<n>`: the stream captures `<stream>.>`, so the stream name is the subject root. */

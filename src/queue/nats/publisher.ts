@@ -80,7 +80,7 @@ export class NatsPublisher implements Publisher {
   private async publishSplit(hits: readonly Hit[]): Promise<void> {
     const groups = new Map<number, Hit[]>();
     for (const h of hits) {
-      const p = partitionOf(h.propertyId, h.authoritativeClientId, this.settings.partitions);
+      const p = partitionOf(h.propertyId, h.clientId, this.settings.partitions);
       let g = groups.get(p);
       if (g === undefined) groups.set(p, (g = []));
       g.push(h);

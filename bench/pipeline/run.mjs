@@ -162,7 +162,7 @@ if (process.argv.includes('--memory-only')) {
   console.log(JSON.stringify(m));
 } else {
   const t = await throughput();
-  console.log(`\nworker throughput: ${t.hits} GA4 hits (10-hit visits, 252-column events table, CSV), ${cpus().length} × ${cpu}, Node ${process.version}`);
+  console.log(`\nworker throughput: ${t.hits} GA4 hits (10-hit visits, 253-column events table, CSV), ${cpus().length} × ${cpu}, Node ${process.version}`);
   console.log(`| hits | rows | sessions | seconds | hits/s |`);
   console.log(`|---:|---:|---:|---:|---:|`);
   console.log(`| ${t.hits} | ${t.rows} | ${t.sessions} | ${t.seconds.toFixed(1)} | ${t.rate.toFixed(0)} |`);

@@ -28,7 +28,8 @@ export function countUniqueEventsNamed(session: Session, names: ReadonlySet<stri
     if (name === null || !names.has(name)) continue;
     let key = '';
     for (const field of keyFields) {
-      if (!(field in event.values)) continue;
+      // Values objects hold every column of the table; a field counts once a column wrote it.
+      if (event.values[field] === undefined) continue;
       key += `${name}||${goFormatValue(event.values[field])}`;
     }
     keys.add(key);

@@ -22,11 +22,9 @@ export interface Session {
 }
 
 /**
- * Values start as plain objects: columns always add their values in the same order, so every
- * event of a column set shares one chain of hidden classes and stays in V8's fast-property mode.
- * (A null-prototype object is a hash table from the start, slower to fill and to collect.)
- * Column names never include `__proto__`: built-in names are fixed and custom names are checked
- * at start-up.
+ * Values start as plain objects; the column writer swaps them for objects of `valuesFactory`
+ * before it computes anything. Column names never include `__proto__`: built-in names are fixed
+ * and custom names are checked at start-up.
  */
 export function newEvent(hit: Hit): Event {
   return { hit, values: {}, metadata: Object.create(null) as Record<string, string>, brokenReason: null };
@@ -41,4 +39,18 @@ export function newSession(events: Event[]): Session {
     metadata: Object.create(null) as Record<string, string>,
     brokenReason: null,
   };
+}
+
+/**
+ * Values objects that already hold every column name, in a fixed order. Filled key by key, an
+ * object with a table's hundreds of columns turns into a hash table early on and is rebuilt each
+ * time it grows, which made it most of what the worker allocated; objects made by one generated
+ * constructor share a single hidden class with room for every column, and a column's write then
+ * only changes a value.
+ */
+export function valuesFactory(names: readonly string[]): () => Record<string, unknown> {
+  const body = [...new Set(names)].map((n) => `this[${JSON.stringify(n)}] = undefined;`).join('\n');
+  // Constant keys compile to named stores, the kind that keeps an object in fast mode.
+  const Values = new Function(body) as unknown as new () => Record<string, unknown>;
+  return () => new Values();
 }

@@ -6,7 +6,7 @@ import { errorMessage, isRetryableColumnError } from '../schema/errors.js';
 import { BrokenFilteringLayout, type TableRows } from '../schema/layout.js';
 import type { RowBatch } from '../warehouse/driver.js';
 import type { PropertySchema, PropertySchemaRegistry } from '../schema/property-schema.js';
-import type { Session } from '../schema/session.js';
+import { valuesFactory, type Session } from '../schema/session.js';
 import type { SessionModifierRegistry } from '../splitter/modifier.js';
 import type { Driver } from '../warehouse/driver.js';
 import type { SessionWriter } from './session-writer.js';
@@ -23,6 +23,27 @@ export interface ColumnSessionWriterOptions {
 }
 
 const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
+
+interface ValuesFactories {
+  event: () => Record<string, unknown>;
+  session: () => Record<string, unknown>;
+}
+
+const factoriesBySet = new WeakMap<ColumnSet, ValuesFactories>();
+
+/** Values objects shaped for a column set: events hold event and session-scoped columns. */
+function factoriesOf(columns: ColumnSet): ValuesFactories {
+  let f = factoriesBySet.get(columns);
+  if (f === undefined) {
+    const name = (c: { implements: { field: { name: string } } }): string => c.implements.field.name;
+    f = {
+      event: valuesFactory([...columns.event.map(name), ...columns.sessionScoped.map(name)]),
+      session: valuesFactory(columns.session.map(name)),
+    };
+    factoriesBySet.set(columns, f);
+  }
+  return f;
+}
 
 /**
  * A deterministic id for a batch of rows: the same events written to the same table give the
@@ -119,6 +140,9 @@ export class ColumnSessionWriter implements SessionWriter {
   }
 
   private writeEventColumns(columns: ColumnSet, session: Session): void {
+    const factories = factoriesOf(columns);
+    for (const event of session.events) event.values = Object.assign(factories.event(), event.values);
+    session.values = Object.assign(factories.session(), session.values);
     for (const column of columns.event) {
       for (const event of session.events) {
         try {

@@ -253,6 +253,23 @@ test('a restart loses nothing: spooled rows are uploaded by the next process', a
   assert.equal(ids.sort(), ['event-1', 'event-2']);
 });
 
+test('spooled values frames (older versions, formats without their own encoding) are still uploaded next to CSV-encoded ones', async () => {
+  const base = tempDir('files-frames');
+  const csv = new CsvFormat();
+  // The way a version before pre-encoded CSV frames spooled rows: values, formatted at flush.
+  const valuesOnly: SegmentFormat = { extension: csv.extension, open: (s, sink) => csv.open(s, sink) };
+  const first = await harness({ base, format: valuesOnly });
+  await first.driver.write('events', schema, [row(1)]);
+  const second = await harness({ base });
+  await second.driver.write('events', schema, [row(2), row(3)]);
+  await second.driver.close();
+  const rows = csvFiles(second.root).flatMap((f) => readObject(second.root, f));
+  assert.equal(rows.map((r) => r['id']).sort(), ['event-1', 'event-2', 'event-3']);
+  const one = rows.find((r) => r['id'] === 'event-1')!;
+  const two = rows.find((r) => r['id'] === 'event-2')!;
+  assert.equal(Object.keys(one), Object.keys(two), 'the same header from both paths');
+});
+
 test('re-upload after a crash between upload and spool cleanup overwrites the same object', async () => {
   const base = tempDir('files-crash');
   const first = await harness({ base });

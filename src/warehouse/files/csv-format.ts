@@ -60,6 +60,27 @@ export class CsvFormat implements SegmentFormat {
   open(schema: Schema, sink: ByteSink): SegmentWriter {
     return new CsvSegmentWriter(schema, this.gzip ? new GzipSink(sink, this.level) : sink);
   }
+
+  encodeValues(schema: Schema, fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Uint8Array {
+    return Buffer.from(csvValueLines(schema, fieldNames, values), 'utf8');
+  }
+}
+
+/** CSV lines (no header) of positional rows, in the schema's column order. */
+function csvValueLines(schema: Schema, fieldNames: readonly string[], values: readonly (readonly unknown[])[]): string {
+  const index = new Map(fieldNames.map((n, i) => [n, i]));
+  const fields = schema.fields.map((f) => ({ at: index.get(f.name), type: f.type as DataType }));
+  const lines: string[] = new Array(values.length);
+  const cells: (string | null)[] = new Array(fields.length);
+  for (let r = 0; r < values.length; r++) {
+    const row = values[r]!;
+    for (let j = 0; j < fields.length; j++) {
+      const f = fields[j]!;
+      cells[j] = formatCell(f.at === undefined ? undefined : row[f.at], f.type);
+    }
+    lines[r] = csvLine(cells);
+  }
+  return lines.join('');
 }
 
 class CsvSegmentWriter implements SegmentWriter {
@@ -71,22 +92,15 @@ class CsvSegmentWriter implements SegmentWriter {
   ) {}
 
   async writeValues(fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Promise<void> {
-    const index = new Map(fieldNames.map((n, i) => [n, i]));
-    const fields = this.schema.fields.map((f) => ({ at: index.get(f.name), type: f.type as DataType }));
-    let text = '';
+    await this.writeEncoded(Buffer.from(csvValueLines(this.schema, fieldNames, values), 'utf8'));
+  }
+
+  async writeEncoded(bytes: Uint8Array): Promise<void> {
     if (!this.headerWritten) {
-      text = csvLine(this.schema.fields.map((f) => f.name));
       this.headerWritten = true;
+      await this.sink.write(Buffer.from(csvLine(this.schema.fields.map((f) => f.name)), 'utf8'));
     }
-    const cells: (string | null)[] = new Array(fields.length);
-    for (const row of values) {
-      for (let j = 0; j < fields.length; j++) {
-        const f = fields[j]!;
-        cells[j] = formatCell(f.at === undefined ? undefined : row[f.at], f.type);
-      }
-      text += csvLine(cells);
-    }
-    await this.sink.write(Buffer.from(text, 'utf8'));
+    await this.sink.write(bytes);
   }
 
   async writeRows(rows: readonly Row[]): Promise<void> {

@@ -28,7 +28,7 @@ import { DEFAULT_PATH_TEMPLATE, PathTemplate, segmentPathValues } from './path-t
 import { escapeTableName, schemaFingerprint } from './schema-fingerprint.js';
 import { FilesSchemaStore } from './schema-store.js';
 import type { SegmentFormat } from './segment-format.js';
-import { decodeRowsFrame, encodeValuesFrame, frameRows } from './segment-frames.js';
+import { decodeRowsFrame, encodeEncodedFrame, encodeValuesFrame, frameRows } from './segment-frames.js';
 import { DeliveryLedger } from '../../spools/delivery-ledger.js';
 
 /** Settings the spool of the files driver must be made with. */
@@ -158,7 +158,11 @@ export class FilesDriver implements Driver {
     }
     const fingerprint = schemaFingerprint(schema);
     await this.recordSchema(fingerprint, table, schema);
-    await this.spool.append(segmentKey(table, fingerprint), encodeValuesFrame(batch, this.now(), batchId));
+    const frame =
+      this.format.encodeValues === undefined
+        ? encodeValuesFrame(batch, this.now(), batchId)
+        : encodeEncodedFrame(this.format.encodeValues(schema, batch.fieldNames, batch.values), batch.values.length, this.now(), batchId);
+    await this.spool.append(segmentKey(table, fingerprint), frame);
     if (batchId !== null) this.ledger.add(batchId);
   }
 
@@ -221,6 +225,13 @@ export class FilesDriver implements Driver {
         for (const frame of batch) {
           const decoded = frame === firstBytes ? first : decodeRowsFrame(frame);
           if (decoded.batchId !== null) batchIds.push(decoded.batchId);
+          if (decoded.encoded !== undefined) {
+            // Spooled by a driver whose format encodes rows itself; another format cannot read them.
+            if (writer.writeEncoded === undefined) throw new FilesSegmentError(`spool key ${key} holds rows encoded for another file format`);
+            await writer.writeEncoded(decoded.encoded.bytes);
+            rowCount += decoded.encoded.rowCount;
+            continue;
+          }
           if (writer.writeValues !== undefined) await writer.writeValues(decoded.fieldNames, decoded.values);
           else await writer.writeRows(frameRows(decoded));
           rowCount += decoded.values.length;

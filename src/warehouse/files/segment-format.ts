@@ -14,6 +14,8 @@ export interface ByteSink {
 
 export interface SegmentWriter {
   writeRows(rows: readonly Row[]): Promise<void>;
+  /** Rows the format's `encodeValues` produced, under the same schema. */
+  writeEncoded?(bytes: Uint8Array): Promise<void>;
   /** Rows given positionally: `values[i][j]` is field `fieldNames[j]` of row i. */
   writeValues?(fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Promise<void>;
   /** Writes what remains (trailers, compressor state) and ends the sink. */
@@ -24,6 +26,11 @@ export interface SegmentFormat {
   /** File extension without a leading dot, e.g. `csv.gz`. */
   readonly extension: string;
   open(schema: Schema, sink: ByteSink): SegmentWriter;
+  /**
+   * Rows in the format's own bytes, for formats whose rows concatenate (CSV lines, not Parquet
+   * pages); the driver then spools these bytes instead of the values.
+   */
+  encodeValues?(schema: Schema, fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Uint8Array;
 }
 
 /** Compresses everything written into one gzip stream before it reaches `inner`. */

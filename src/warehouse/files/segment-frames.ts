@@ -9,6 +9,8 @@ import { Decoder, Encoder } from 'cbor-x';
 import type { Row, RowBatch } from '../driver.js';
 
 const FRAME_VERSION = 3;
+/** Rows already in the segment format's bytes (CSV lines), concatenated as they are at flush. */
+const ENCODED_FRAME_VERSION = 4;
 
 /**
  * The rows of a frame, stored positionally: the field names once, then one array of values per
@@ -23,6 +25,8 @@ export interface RowsFrame {
   values: unknown[][];
   /** The idempotency id of the write that spooled these rows, when it had one. */
   batchId: string | null;
+  /** Set instead of `fieldNames` / `values` when the rows were spooled in the format's own bytes. */
+  encoded?: { rowCount: number; bytes: Uint8Array };
 }
 
 export class RowsFrameError extends Error {
@@ -44,11 +48,21 @@ export function encodeValuesFrame(batch: RowBatch, spooledAt: number, batchId: s
   return encoder.encode([FRAME_VERSION, spooledAt, randomBytes(8).toString('hex'), batch.fieldNames, batch.values, batchId]);
 }
 
+/**
+ * A frame of rows already written in the segment format (e.g. CSV lines): the costly part of a
+ * flush, turning values into text, happens once on the way in, and the spool holds no second
+ * copy of every value to decode again.
+ */
+export function encodeEncodedFrame(bytes: Uint8Array, rowCount: number, spooledAt: number, batchId: string | null = null): Uint8Array {
+  return encoder.encode([ENCODED_FRAME_VERSION, spooledAt, randomBytes(8).toString('hex'), batchId, rowCount, bytes]);
+}
+
 /** The batch id of a frame without rebuilding its rows (null when absent or unreadable). */
 export function rowsFrameBatchId(bytes: Uint8Array): string | null {
   try {
     const decoded: unknown = decoder.decode(bytes);
     if (Array.isArray(decoded) && decoded[0] === FRAME_VERSION && typeof decoded[5] === 'string') return decoded[5];
+    if (Array.isArray(decoded) && decoded[0] === ENCODED_FRAME_VERSION && typeof decoded[3] === 'string') return decoded[3];
   } catch {
     // unreadable frames are reported when the segment is flushed
   }
@@ -61,6 +75,19 @@ export function decodeRowsFrame(bytes: Uint8Array): RowsFrame {
     decoded = decoder.decode(bytes);
   } catch (err) {
     throw new RowsFrameError(`spool frame is not valid CBOR: ${(err as Error).message}`);
+  }
+  if (Array.isArray(decoded) && decoded.length === 6 && decoded[0] === ENCODED_FRAME_VERSION) {
+    const [, spooledAt, nonce, batchId, rowCount, bytes] = decoded as unknown[];
+    if (
+      typeof spooledAt !== 'number' ||
+      typeof nonce !== 'string' ||
+      (batchId !== null && typeof batchId !== 'string') ||
+      typeof rowCount !== 'number' ||
+      !(bytes instanceof Uint8Array)
+    ) {
+      throw new RowsFrameError('spool frame has malformed fields');
+    }
+    return { spooledAt, nonce, fieldNames: [], values: [], batchId, encoded: { rowCount, bytes } };
   }
   if (!Array.isArray(decoded) || decoded.length !== 6 || decoded[0] !== FRAME_VERSION) {
     throw new RowsFrameError('spool frame is not a files-driver rows frame of a known version');

@@ -21,13 +21,19 @@ export function csvField(text: string): string {
 
 /** One line (with its `\n`) for the given cell texts; null stands for NULL. */
 export function csvLine(cells: readonly (string | null)[]): string {
-  let line = '';
+  return csvLineInPlace([...cells]);
+}
+
+/**
+ * `csvLine` that quotes the cells where they are. One `join` makes one flat string, where
+ * appending 250 cells one by one made 500 intermediate strings per row.
+ */
+function csvLineInPlace(cells: (string | null)[]): string {
   for (let i = 0; i < cells.length; i++) {
-    if (i > 0) line += ',';
     const cell = cells[i];
-    if (cell !== null && cell !== undefined) line += csvField(cell);
+    cells[i] = cell === null || cell === undefined ? '' : csvField(cell);
   }
-  return line + '\n';
+  return cells.join(',') + '\n';
 }
 
 /** The text of a whole CSV file's body for `rows` under `schema` (no header). */
@@ -35,7 +41,7 @@ export function csvRows(schema: Schema, rows: readonly Row[]): string {
   const fields = schema.fields.map((f) => ({ name: f.name, type: f.type as DataType }));
   const lines: string[] = [];
   for (const row of rows) {
-    lines.push(csvLine(fields.map((f) => formatCell(Object.hasOwn(row, f.name) ? row[f.name] : undefined, f.type))));
+    lines.push(csvLineInPlace(fields.map((f) => formatCell(Object.hasOwn(row, f.name) ? row[f.name] : undefined, f.type))));
   }
   return lines.join('');
 }
@@ -78,7 +84,7 @@ function csvValueLines(schema: Schema, fieldNames: readonly string[], values: re
       const f = fields[j]!;
       cells[j] = formatCell(f.at === undefined ? undefined : row[f.at], f.type);
     }
-    lines[r] = csvLine(cells);
+    lines[r] = csvLineInPlace(cells);
   }
   return lines.join('');
 }

@@ -24,7 +24,8 @@
  */
 import { plainCborEncoder, safeCborDecoder } from './cbor.js';
 import type { Hit, ParsedRequest } from './hit.js';
-import { mergeParams, parseQueryString } from '../receiver/querystring.js';
+import { lazyRequest } from './hit.js';
+import { assertDecodable, parseLayers } from '../receiver/querystring.js';
 
 export const HIT_FORMAT_VERSION = 2;
 
@@ -182,18 +183,31 @@ function wireToHit(v: unknown, where: string): Hit {
   const srt = a[9];
   const layersWire = a[15];
   let paramLayers: string[] | undefined;
-  let queryParams: Map<string, string[]>;
+  let queryParams: Map<string, string[]> | undefined;
   if (layersWire === null) {
     queryParams = multiMap(a[10], `${where}.queryParams`);
   } else {
     paramLayers = arr(layersWire, `${where}.paramLayers`).map((x, i) => str(x, `${where}.paramLayers[${i}]`));
-    try {
-      queryParams = mergeParams(paramLayers.map((layer) => parseQueryString(layer)));
-    } catch (err) {
-      fail(`${where}.paramLayers`, err instanceof Error ? err.message : String(err));
+    // Parsed when first read: a hit passes several hops (queue, state, spool) that never look
+    // at its parameters. Checking the escapes here keeps a damaged layer a decode error.
+    for (const [i, layer] of paramLayers.entries()) {
+      try {
+        assertDecodable(layer);
+      } catch (err) {
+        fail(`${where}.paramLayers[${i}]`, err instanceof Error ? err.message : String(err));
+      }
     }
   }
   if (typeof srt !== 'number' || !Number.isFinite(srt)) fail(`${where}.serverReceivedTime`, `expected a finite number, got ${describe(srt)}`);
+  const fields = {
+    ip: str(a[7], `${where}.ip`),
+    host: str(a[8], `${where}.host`),
+    serverReceivedTime: srt,
+    body: bytes(a[11], `${where}.body`),
+    path: str(a[12], `${where}.path`),
+    method: str(a[13], `${where}.method`),
+    headers: multiMap(a[14], `${where}.headers`),
+  };
   return {
     id: str(a[0], `${where}.id`),
     authoritativeClientId: str(a[1], `${where}.authoritativeClientId`),
@@ -202,17 +216,7 @@ function wireToHit(v: unknown, where: string): Hit {
     propertyId: str(a[4], `${where}.propertyId`),
     userId,
     metadata: metadata(a[6], `${where}.metadata`),
-    request: {
-      ip: str(a[7], `${where}.ip`),
-      host: str(a[8], `${where}.host`),
-      serverReceivedTime: srt,
-      queryParams,
-      ...(paramLayers !== undefined ? { paramLayers } : {}),
-      body: bytes(a[11], `${where}.body`),
-      path: str(a[12], `${where}.path`),
-      method: str(a[13], `${where}.method`),
-      headers: multiMap(a[14], `${where}.headers`),
-    },
+    request: paramLayers !== undefined ? lazyRequest({ ...fields, paramLayers }, parseLayers) : { ...fields, queryParams: queryParams ?? new Map() },
   };
 }
 

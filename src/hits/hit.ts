@@ -173,6 +173,14 @@ function isParsed(r: ParsedRequest): boolean {
   return !(r instanceof LazyParamsRequest) || r.isParsed;
 }
 
+/**
+ * The raw layers of a request whose parameters are not parsed yet, else undefined: a reader
+ * that needs one or two parameters can scan these instead of building the whole map.
+ */
+export function unparsedLayers(r: ParsedRequest): readonly string[] | undefined {
+  return r instanceof LazyParamsRequest && !r.isParsed ? r.paramLayers : undefined;
+}
+
 export function lazyRequest(fields: Omit<ParsedRequest, 'queryParams'> & { paramLayers: string[] }, parse: (layers: readonly string[]) => QueryParams): ParsedRequest {
   return new LazyParamsRequest(fields, parse);
 }

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Headers, Hit } from '../hits/hit.js';
-import { firstParam } from '../hits/hit.js';
+import { firstParam, unparsedLayers } from '../hits/hit.js';
+import { firstValueInLayers } from '../receiver/querystring.js';
 
 export const ISOLATED_CLIENT_ID = 'isolated_client_id';
 export const ISOLATED_USER_ID_STAMP = 'isolated_user_id_stamp';
@@ -43,6 +44,12 @@ export function isolatedClientId(propertyId: string, authoritativeClientId: stri
 
 export function isolatedUserIdStamp(propertyId: string, userId: string): string {
   return sha256Hex(`${propertyId}|${userId}`);
+}
+
+/** One parameter of a hit, without parsing all of them when they are still raw. */
+function paramOf(hit: Hit, key: string): string | undefined {
+  const layers = unparsedLayers(hit.request);
+  return layers !== undefined ? firstValueInLayers(layers, key) : firstParam(hit.request.queryParams, key);
 }
 
 /** Go's canonical MIME header form (`sec-ch-ua` → `Sec-Ch-Ua`), the form the receiver stores. */
@@ -88,7 +95,7 @@ export function utcDate(timeMs: number): string {
  * receiver stored it, the property and the UTC day.
  */
 export function isolatedSessionStamp(hit: Hit): string {
-  const fss = firstParam(hit.request.queryParams, CLIENT_SESSION_STAMP_PARAM);
+  const fss = paramOf(hit, CLIENT_SESSION_STAMP_PARAM);
   if (fss !== undefined && fss !== '') return sha256Hex(`fss=${fss}|${hit.propertyId}`);
   const parts = SESSION_STAMP_HEADERS.map((h) => firstHeaderValue(hit.request.headers, h));
   parts.push(hit.request.ip, hit.propertyId, utcDate(hit.request.serverReceivedTime));
@@ -104,7 +111,7 @@ export const GA_SESSION_ID_PARAM = 'sid';
  * server event finds the web session it belongs to.
  */
 export function isolatedGaSessionStamp(hit: Hit): string | undefined {
-  const sid = firstParam(hit.request.queryParams, GA_SESSION_ID_PARAM);
+  const sid = paramOf(hit, GA_SESSION_ID_PARAM);
   if (sid === undefined || sid === '') return undefined;
   return sha256Hex(`ga_session|${hit.propertyId}|${hit.clientId}|${sid}`);
 }

@@ -112,7 +112,23 @@ export function decodeHitItems(items: readonly Uint8Array[]): Hit[] {
   return decodeHits(assembleHits(items));
 }
 
+/**
+ * The item bytes a hit was decoded from the state store with. A closed session's hits go to the
+ * session spool exactly as stored, so they are written from these bytes instead of being encoded
+ * again. Hits are not changed after decoding; code that changes one works on a copy (intake
+ * does), and a copy is a new object without an entry here.
+ */
+const storedItems = new WeakMap<Hit, Uint8Array>();
+
 export function encodeHits(hits: readonly Hit[]): Uint8Array {
+  let allStored = hits.length > 0;
+  for (const h of hits) {
+    if (!storedItems.has(h)) {
+      allStored = false;
+      break;
+    }
+  }
+  if (allStored) return assembleHits(hits.map((h) => storedItems.get(h)!));
   return encoder.encode([HIT_FORMAT_VERSION, hits.map(hitToWire)]);
 }
 
@@ -241,7 +257,10 @@ function decodeEnvelope(input: Uint8Array): unknown {
 export function decodeHit(input: Uint8Array): Hit {
   const payload = decodeEnvelope(input);
   if (Array.isArray(payload) && Array.isArray(payload[0])) fail('hit', 'expected a single hit; this looks like a batch of hits');
-  return wireToHit(payload, 'hit');
+  const hit = wireToHit(payload, 'hit');
+  // `encodeHit` wrote a two-byte envelope (array of 2, version) before the item.
+  if (input[0] === 0x82 && input[1] === HIT_FORMAT_VERSION) storedItems.set(hit, input.subarray(2));
+  return hit;
 }
 
 export function decodeHits(input: Uint8Array): Hit[] {

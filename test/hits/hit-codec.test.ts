@@ -161,4 +161,21 @@ test('parameter layers are stored instead of the parameters and parsed back iden
   assert.equal(params.get('k'), ['3']);
 });
 
+test('hits decoded from storage are written again from their stored bytes, identical to a fresh encoding', () => {
+  const hits = [makeHit({ userId: 'u1' }), makeHit({ metadata: { protocol: 'ga4', isolated_client_id: 'abc' } })];
+  const decoded = hits.map((h) => decodeHit(encodeHit(h)));
+  const reused = encodeHits(decoded);
+  assert.equal(Buffer.from(reused), Buffer.from(encodeHits(hits)));
+  assert.equal(decodeHits(reused).map((h) => h.id), hits.map((h) => h.id));
+  // A changed copy is a new object: encoded from its fields, with the change.
+  const copy = { ...decoded[0]!, metadata: { ...decoded[0]!.metadata, marked_for_eviction: 'true' } };
+  assert.is(decodeHits(encodeHits([copy, decoded[1]!]))[0]!.metadata['marked_for_eviction'], 'true');
+});
+
+test('a malformed parameter layer is a decode error, not a failure when a column reads it', () => {
+  const base = makeHit();
+  const bytes = encodeHit({ ...base, request: { ...base.request, paramLayers: ['a=%ff%fe'] } });
+  assert.throws(() => decodeHit(bytes), (err: unknown) => err instanceof HitDecodeError && /paramLayers\[0\]/.test((err as Error).message));
+});
+
 test.run();

@@ -83,7 +83,7 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
     dueOf: Statement<[Buffer], { bucket: number }>;
     nextDue: Statement<[number], { bucket: number | null }>;
     readBucket: Statement<[number], BucketRow>;
-    deleteHit: Statement<[number]>;
+    deleteHitsUpTo: Statement<[Buffer, number]>;
     deleteDueIfAt: Statement<[Buffer, number]>;
     countOpen: Statement<[], { n: number }>;
     oldestFirstHit: Statement<[], { ms: number | null }>;
@@ -131,7 +131,9 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
          WHERE d.bucket = ?
          ORDER BY d.proto_session_id, h.received_ms, h.seq`,
       ),
-      deleteHit: db.prepare('DELETE FROM proto_session_hits WHERE seq = ?'),
+      // Rows get increasing rowids, and the rows a close read still exist while it commits, so a
+      // hit appended after the read has a larger seq than every hit the read returned.
+      deleteHitsUpTo: db.prepare('DELETE FROM proto_session_hits WHERE proto_session_id = ? AND seq <= ?'),
       deleteDueIfAt: db.prepare('DELETE FROM proto_session_due WHERE proto_session_id = ? AND bucket = ?'),
       countOpen: db.prepare('SELECT count(*) AS n FROM proto_session_due'),
       oldestFirstHit: db.prepare('SELECT min(first_hit_ms) AS ms FROM proto_session_due'),
@@ -202,8 +204,11 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
 
   removeClosed(bucket: number, closed: readonly StoredProtoSession[]): void {
     for (const ps of closed) {
-      for (const hit of ps.hits) this.stmts.deleteHit.run(hit.seq);
-      this.stmts.deleteDueIfAt.run(digestBytes(ps.id, 'proto-session id'), bucket);
+      const id = digestBytes(ps.id, 'proto-session id');
+      let maxSeq = -1;
+      for (const hit of ps.hits) if (hit.seq > maxSeq) maxSeq = hit.seq;
+      if (maxSeq >= 0) this.stmts.deleteHitsUpTo.run(id, maxSeq);
+      this.stmts.deleteDueIfAt.run(id, bucket);
     }
   }
 

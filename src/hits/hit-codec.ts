@@ -184,9 +184,10 @@ function metadata(v: unknown, where: string): Record<string, string> {
     const key = str(flat[i], `${where}[${i}]`);
     const value = str(flat[i + 1], `${where}[${i + 1}]`);
     if (Object.prototype.hasOwnProperty.call(out, key)) fail(where, `key ${JSON.stringify(key)} appears twice`);
-    // defineProperty rather than assignment: `out['__proto__'] = v` would replace the prototype
-    // instead of storing a key, losing the entry and altering the object.
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    // `out['__proto__'] = v` would replace the prototype instead of storing a key; only that key
+    // takes the slower defineProperty.
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
   }
   return out;
 }

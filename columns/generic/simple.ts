@@ -1,7 +1,7 @@
 import type { ColumnDocs, EventColumn, SessionColumn, SessionScopedEventColumn } from '../../src/schema/column.js';
 import { noCast, type Cast } from '../../src/schema/casts.js';
 import { withDescription, type ColumnInterface, type InterfaceId } from '../../src/schema/interface.js';
-import type { Event, Session } from '../../src/schema/session.js';
+import { valueSetter, type Event, type Session } from '../../src/schema/session.js';
 import type { DocumentedInterface } from './documented-interface.js';
 
 export interface ColumnOptions {
@@ -28,14 +28,14 @@ function docsFor(iface: ColumnInterface, options: ColumnOptions): { implements: 
 
 /** An event column that stores `cast(read(event))` under the interface's field name. */
 export function eventColumn(iface: ColumnInterface, read: (event: Event) => unknown, options: ColumnOptions = {}): EventColumn {
-  const name = iface.field.name;
+  const set = valueSetter(iface.field.name);
   const cast = options.cast ?? noCast;
   return {
     scope: 'event',
     ...docsFor(iface, options),
     dependsOn: options.dependsOn ?? [],
     write(event: Event): void {
-      event.values[name] = cast(read(event));
+      set(event.values, cast(read(event)));
     },
   };
 }
@@ -46,7 +46,7 @@ export function sessionScopedColumn(
   read: (session: Session, index: number) => unknown,
   options: ColumnOptions = {},
 ): SessionScopedEventColumn {
-  const name = iface.field.name;
+  const set = valueSetter(iface.field.name);
   const cast = options.cast ?? noCast;
   return {
     scope: 'session-scoped',
@@ -55,21 +55,21 @@ export function sessionScopedColumn(
     write(session: Session, index: number): void {
       const event = session.events[index];
       if (event === undefined) return;
-      event.values[name] = cast(read(session, index));
+      set(event.values, cast(read(session, index)));
     },
   };
 }
 
 /** A session column that stores `cast(read(session))` in the session's values. */
 export function sessionColumn(iface: ColumnInterface, read: (session: Session) => unknown, options: ColumnOptions = {}): SessionColumn {
-  const name = iface.field.name;
+  const set = valueSetter(iface.field.name);
   const cast = options.cast ?? noCast;
   return {
     scope: 'session',
     ...docsFor(iface, options),
     dependsOn: options.dependsOn ?? [],
     write(session: Session): void {
-      session.values[name] = cast(read(session));
+      set(session.values, cast(read(session)));
     },
   };
 }

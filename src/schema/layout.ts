@@ -2,7 +2,7 @@ import { Schema, type Field } from 'apache-arrow';
 import { rowsOf, type Row, type RowBatch } from '../warehouse/driver.js';
 import type { Logger } from '../monitoring/logger.js';
 import type { ColumnSet } from './column.js';
-import type { Event, Session } from './session.js';
+import { rowReader, type Event, type Session } from './session.js';
 
 /** Which rows a table holds: one per event, one per session, or events with their session's values. */
 export type TableScope = 'event' | 'session' | 'mixed';
@@ -68,22 +68,31 @@ export class EventsWithEmbeddedSessionColumnsLayout implements Layout {
     const prefix = this.sessionColumnsPrefix;
     const fieldNames = [...eventNames, ...sessionNames.map((n) => prefix + n)];
     const values: unknown[][] = [];
-    const ne = eventNames.length;
     const ns = sessionNames.length;
+    const readRow = rowReaderFor(columns, eventNames, ns);
     for (const session of sessions) {
       // A session's values are the same on each of its rows: read them once.
       const sessionValues = new Array<unknown>(ns);
       for (let j = 0; j < ns; j++) sessionValues[j] = valueOf(session.values, sessionNames[j]!);
       for (const event of session.events) {
         // Every field of the schema is present (null when a column wrote nothing), in schema order.
-        const row = new Array<unknown>(ne + ns);
-        for (let j = 0; j < ne; j++) row[j] = valueOf(event.values, eventNames[j]!);
-        for (let j = 0; j < ns; j++) row[ne + j] = sessionValues[j];
-        values.push(row);
+        values.push(readRow(event.values, sessionValues));
       }
     }
     return [positionalTableRows(this.table, { fieldNames, values })];
   }
+}
+
+const rowReaders = new WeakMap<ColumnSet, ReturnType<typeof rowReader>>();
+
+/** One generated row reader per column set (see `rowReader`). */
+function rowReaderFor(columns: ColumnSet, eventNames: readonly string[], sessionCount: number): ReturnType<typeof rowReader> {
+  let reader = rowReaders.get(columns);
+  if (reader === undefined) {
+    reader = rowReader(eventNames, sessionCount);
+    rowReaders.set(columns, reader);
+  }
+  return reader;
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {

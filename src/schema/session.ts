@@ -54,3 +54,22 @@ export function valuesFactory(names: readonly string[]): () => Record<string, un
   const Values = new Function(body) as unknown as new () => Record<string, unknown>;
   return () => new Values();
 }
+
+/**
+ * A setter for one value name. Each generated function keeps its own inline cache, so with the
+ * objects of `valuesFactory` (one hidden class per column set) every store is monomorphic; one
+ * shared `values[name] = x` site sees hundreds of names and falls back to a generic lookup.
+ */
+export function valueSetter(name: string): (values: Record<string, unknown>, value: unknown) => void {
+  return new Function('values', 'value', `values[${JSON.stringify(name)}] = value;`) as (values: Record<string, unknown>, value: unknown) => void;
+}
+
+/**
+ * A reader of one row: the named values (null where undefined) followed by `extra`'s items,
+ * as one array literal with a named load per column.
+ */
+export function rowReader(names: readonly string[], extraCount: number): (values: Record<string, unknown>, extra: readonly unknown[]) => unknown[] {
+  const items = names.map((n) => `(x = values[${JSON.stringify(n)}]) === undefined ? null : x`);
+  for (let i = 0; i < extraCount; i++) items.push(`extra[${i}]`);
+  return new Function('values', 'extra', `let x; return [${items.join(', ')}];`) as (values: Record<string, unknown>, extra: readonly unknown[]) => unknown[];
+}

@@ -162,6 +162,9 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
       }
     }
 
+    // A proto-session's mark keeps its latest due bucket and earliest hit time, so the hits of
+    // one batch are folded into one mark per proto-session.
+    const marks = new Map<string, { due: number; firstHitMs: number }>();
     for (const p of kept) {
       const hit = p.hit;
       const owner = ownerOf.get(clientKey(hit.propertyId, hit.authoritativeClientId));
@@ -174,8 +177,14 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
       hit.metadata[ISOLATED_CLIENT_ID] = psId;
       if (ctx.store.appendHit(psId, hit.id, hit.request.serverReceivedTime, encodeHit(hit))) report.stored++;
       else report.duplicates++;
-      ctx.store.markDue(psId, p.due, hit.request.serverReceivedTime);
+      const mark = marks.get(psId);
+      if (mark === undefined) marks.set(psId, { due: p.due, firstHitMs: hit.request.serverReceivedTime });
+      else {
+        if (p.due > mark.due) mark.due = p.due;
+        if (hit.request.serverReceivedTime < mark.firstHitMs) mark.firstHitMs = hit.request.serverReceivedTime;
+      }
     }
+    for (const [psId, mark] of marks) ctx.store.markDue(psId, mark.due, mark.firstHitMs);
 
     // Identifiers of late hits may be stale leftovers; release them, but only when their owner
     // has no open proto-session (the reference releases them unconditionally, which can cut a

@@ -155,9 +155,16 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
     // identifier owned by another client is attributed to that owner for the whole batch
     // (one hop only: the owner's own owner is not followed).
     const ownerOf = new Map<string, string>();
+    // The same claim repeated in a batch gets the same answer: ask the store once.
+    const claimed = new Map<string, string>();
     for (const p of kept) {
       for (const key of p.identifiers) {
-        const owner = ctx.store.claimIdentifier(key, p.hit.authoritativeClientId);
+        const claimKey = `${key.type}\u0000${key.stamp}\u0000${p.hit.authoritativeClientId}`;
+        let owner = claimed.get(claimKey);
+        if (owner === undefined) {
+          owner = ctx.store.claimIdentifier(key, p.hit.authoritativeClientId);
+          claimed.set(claimKey, owner);
+        }
         if (owner !== p.hit.authoritativeClientId) ownerOf.set(clientKey(p.hit.propertyId, p.hit.authoritativeClientId), owner);
       }
     }

@@ -9,6 +9,8 @@ export interface CurrencyConverter {
    * loaded at all (a retryable condition for the column that asked).
    */
   convert(amount: number, from: string, to: string): number | null;
+  /** False while no rates are loaded: every conversion between two currencies would fail. */
+  readonly hasRates?: boolean;
 }
 
 export class CurrencyUnavailableError extends Error {

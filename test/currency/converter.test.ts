@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { CurrencyUnavailableError } from '../../columns/currency/converter.js';
 import { InvalidCurrencyCodeError, RatesCurrencyConverter } from '../../columns/currency/rates-converter.js';
 import type { RatesSnapshot } from '../../columns/currency/rates-snapshot.js';
+import { amountInUsd } from '../../protocols/ga4/columns/usd-conversion.js';
+import { BrokenEventError } from '../../src/schema/errors.js';
 
 function snapshot(rates: Record<string, Record<string, number>>): RatesSnapshot {
   return {
@@ -68,6 +70,15 @@ test('a new snapshot replaces the rates in use', () => {
   c.setSnapshot(snapshot({ eur: { usd: 2 } }));
   assert.is(c.convert(10, 'EUR', 'USD'), 20);
   assert.is(c.ratesCreatedAt?.toISOString(), '2025-06-01T00:00:00.000Z');
+});
+
+test('amountInUsd before any rates: other currencies null, dollars in any spelling rounded, empty codes broken', () => {
+  const none = new RatesCurrencyConverter();
+  assert.is(amountInUsd(none, 'EUR', 10), null);
+  assert.is(amountInUsd(none, 'USD', 10.005), 10.005);
+  assert.is(amountInUsd(none, ' usd ', 10.005), 10.01);
+  assert.throws(() => amountInUsd(none, '  ', 10), (err: unknown) => err instanceof BrokenEventError);
+  assert.is(amountInUsd(none, 'EUR', '10'), null);
 });
 
 test.run();

@@ -25,6 +25,11 @@ export const USD_ONLY_CONVERTER: CurrencyConverter = {
 export function amountInUsd(converter: CurrencyConverter, currency: unknown, value: unknown): number | null {
   if (typeof currency !== 'string' || typeof value !== 'number') return null;
   if (currency === USD) return value;
+  // Without rates every other currency gives null; asking would throw for each event.
+  if (converter.hasRates === false) {
+    const code = currency.trim().toUpperCase();
+    if (code !== '' && code !== USD) return null;
+  }
   try {
     return converter.convert(value, currency, USD);
   } catch (err) {

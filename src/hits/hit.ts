@@ -95,13 +95,44 @@ function hitSizeWith(hit: Hit, paramsSize: number): number {
   return n;
 }
 
+/** UTF-8 never takes more than three bytes per UTF-16 code unit. */
+const MAX_UTF8_PER_UNIT = 3;
+
+function multiMapUnits(m: Map<string, string[]>): number {
+  let n = 0;
+  for (const [k, values] of m) {
+    n += k.length;
+    for (let i = 0; i < values.length; i++) n += values[i]!.length;
+  }
+  return n;
+}
+
+/**
+ * An upper bound of `hitSize` from string lengths alone (no UTF-8 counting, no parameter
+ * parsing): decoding a raw query never makes it longer, and UTF-8 takes at most three bytes per
+ * UTF-16 code unit.
+ */
+function hitSizeCeiling(hit: Hit, layers: readonly string[]): number {
+  const r = hit.request;
+  let units = hit.id.length + hit.authoritativeClientId.length + hit.clientId.length + hit.propertyId.length;
+  units += r.ip.length + r.host.length + r.path.length + r.method.length;
+  if (hit.userId !== null) units += hit.userId.length;
+  for (let i = 0; i < layers.length; i++) units += layers[i]!.length;
+  units += multiMapUnits(r.headers);
+  for (const k in hit.metadata) units += k.length + (hit.metadata[k] ?? '').length;
+  return HIT_FIXED_SIZE + MAX_UTF8_PER_UNIT * units + r.body.byteLength;
+}
+
 /**
  * Whether a hit is within `maxBytes`, without parsing its parameters when their raw text
- * already proves it (the common case); the exact count runs only near the limit.
+ * already proves it (the common case); the exact count runs only near the limit. When the
+ * hit is within, `size` may be an upper bound rather than the exact size.
  */
 export function hitSizeWithin(hit: Hit, maxBytes: number, layersBound?: (layers: readonly string[]) => number): { ok: boolean; size: number } {
   const layers = hit.request.paramLayers;
   if (layers !== undefined && layersBound !== undefined && !isParsed(hit.request)) {
+    const ceiling = hitSizeCeiling(hit, layers);
+    if (ceiling <= maxBytes) return { ok: true, size: ceiling };
     const bound = hitSizeWith(hit, layersBound(layers));
     if (bound <= maxBytes) return { ok: true, size: bound };
   }

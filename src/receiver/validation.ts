@@ -51,19 +51,20 @@ export class HitValidator {
   ) {}
 
   validate(hit: Hit, endpointProtocol: ProtocolId): ValidationFailure | null {
-    const problems: string[] = [];
+    let problems: string[] | null = null;
     let mismatch: ProtocolMismatch | null = null;
-    for (const r of this.rules) {
-      const problem = r.check(hit, endpointProtocol);
-      if (problem !== null) problems.push(problem);
+    const rules = this.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const problem = rules[i]!.check(hit, endpointProtocol);
+      if (problem !== null) (problems ??= []).push(problem);
     }
     if (hit.propertyId !== '') {
       const property = this.properties.byPropertyId(hit.propertyId);
       if (property.protocol !== endpointProtocol) {
         mismatch = new ProtocolMismatch(property.protocol, endpointProtocol);
-        problems.push(mismatch.message);
+        (problems ??= []).push(mismatch.message);
       }
     }
-    return problems.length === 0 ? null : { problems, mismatch };
+    return problems === null ? null : { problems, mismatch };
   }
 }

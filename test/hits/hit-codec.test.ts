@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Encoder } from 'cbor-x';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HitDecodeError, HIT_FORMAT_VERSION, decodeHit, decodeHits, encodeHit, encodeHits } from '../../src/hits/hit-codec.js';
+import { HitDecodeError, HIT_FORMAT_VERSION, decodeHit, decodeHits, encodeHit, encodeHitItem, encodeHitItemGeneric, encodeHits } from '../../src/hits/hit-codec.js';
 import type { Hit } from '../../src/hits/hit.js';
 import { makeHit } from '../queue/helpers.js';
 
@@ -159,6 +159,46 @@ test('parameter layers are stored instead of the parameters and parsed back iden
   assert.ok(bytes.byteLength < encodeHit({ ...hit, request: { ...hit.request, paramLayers: undefined } }).byteLength + 200);
   assert.equal([...params.keys()], ['v', 'tid', 'cid', 'dl', 'en', '_et', 'dt', 'k']);
   assert.equal(params.get('k'), ['3']);
+});
+
+test('the hit writer gives exactly the bytes cbor-x gives, whatever the strings, numbers and bodies', () => {
+  let seed = 11;
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const units = ['a', 'Z', '0', '%', '\u00e9', '\u07ff', '\u0800', '\u65e5', '\ud83d\ude00', '\ud800', '\udc00', '\uffff', '\u0000', '\u007f', '\u0080'];
+  const lengths = [0, 1, 22, 23, 24, 25, 31, 32, 33, 63, 64, 65, 84, 85, 255, 256, 257, 1000, 21845, 21846, 65535, 65536, 70000];
+  const str = (): string => {
+    const n = lengths[rnd(lengths.length)]!;
+    let s = '';
+    const ascii = rnd(3) === 0;
+    while (s.length < n) s += ascii ? 'x' : units[rnd(units.length)];
+    return s.slice(0, n);
+  };
+  const numbers = [0, 1, 23, 24, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, -1, -24, -25, -256, -257, -65536, -65537, -(2 ** 31), -(2 ** 31) - 1, -(2 ** 32), -(2 ** 32) - 1, 1.5, -0, NaN, Infinity, 1_700_000_000_123, 1_700_000_000_123.456];
+  for (let i = 0; i < 300; i++) {
+    const hit = makeHit({ id: str(), clientId: str(), userId: rnd(2) === 0 ? null : str(), metadata: rnd(2) === 0 ? {} : { protocol: str(), [str()]: str(), b: 'x' } });
+    hit.request.ip = str();
+    hit.request.serverReceivedTime = numbers[rnd(numbers.length)]!;
+    hit.request.headers = new Map(Array.from({ length: rnd(6) }, (_, j) => [`${str()}-${j}`, Array.from({ length: rnd(3) }, str)]));
+    hit.request.queryParams = new Map(Array.from({ length: rnd(6) }, (_, j) => [`${str()}-${j}`, Array.from({ length: rnd(3) }, str)]));
+    const body = randomBytes(lengths[rnd(lengths.length)]!);
+    hit.request.body = rnd(2) === 0 ? body : new Uint8Array(body);
+    if (rnd(2) === 0) hit.request.paramLayers = Array.from({ length: rnd(3) }, str);
+    const expected = Buffer.from(encodeHitItemGeneric(hit));
+    assert.ok(Buffer.from(encodeHitItem(hit)).equals(expected), `hit ${i}`);
+    assert.ok(Buffer.from(encodeHit(hit)).equals(Buffer.concat([Buffer.from([0x82, HIT_FORMAT_VERSION]), expected])), `frame ${i}`);
+  }
+});
+
+test('values the hit writer does not handle fall back to cbor-x', () => {
+  const hit = makeHit();
+  (hit.request as { body: unknown }).body = new Uint16Array([1, 2]);
+  assert.ok(Buffer.from(encodeHitItem(hit)).equals(Buffer.from(encodeHitItemGeneric(hit))));
+  const odd = makeHit();
+  (odd as { userId: unknown }).userId = 42;
+  assert.ok(Buffer.from(encodeHitItem(odd)).equals(Buffer.from(encodeHitItemGeneric(odd))));
+  // The writer is still in a clean state afterwards.
+  const plain = makeHit();
+  assert.ok(Buffer.from(encodeHitItem(plain)).equals(Buffer.from(encodeHitItemGeneric(plain))));
 });
 
 test.run();

@@ -19,6 +19,16 @@ let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
 let pos = 0;
 let start = 0;
 
+/**
+ * Buffer's own UTF-8 writer, without `write()`'s argument juggling; cbor-x calls the same one
+ * (so lone surrogates become U+FFFD in both), and `write()` falls back to it when it is absent.
+ */
+const utf8Write: (this: Buffer, value: string, offset: number, length: number) => number =
+  (Buffer.prototype as unknown as { utf8Write?: (this: Buffer, value: string, offset: number, length: number) => number }).utf8Write ??
+  function (this: Buffer, value: string, offset: number, length: number): number {
+    return this.write(value, offset, length, 'utf8');
+  };
+
 /** Thrown inside the writer when a value has a shape it does not write; never escapes. */
 const UNSUPPORTED = new Error('unsupported hit wire value');
 
@@ -89,7 +99,7 @@ function text(value: unknown): void {
     }
     n = p - at;
   } else {
-    n = slab.write(value, at, 'utf8');
+    n = utf8Write.call(slab, value, at, slab.length - at);
   }
   const size = headSize(n);
   if (size !== guess) slab.copyWithin(pos + size, at, at + n);
@@ -145,7 +155,7 @@ function bytes(value: unknown): void {
   const n = value.byteLength;
   room(5 + n);
   head(0x40, n);
-  slab.set(value, pos);
+  if (n > 0) slab.set(value, pos);
   pos += n;
 }
 

@@ -206,15 +206,12 @@ function firstRawValuesIn(raw: string, keys: readonly string[], out: (string | u
       let eq = raw.indexOf('=', start);
       if (eq === -1 || eq > end) eq = end;
       const keyLength = eq - start;
-      let decoded: string | undefined;
+      // A key with `%` or `+` is also compared decoded, once for all the keys looked for.
+      const decoded = keyLength > 0 && hasEscapes(raw, start, eq) ? decodeComponent(raw.slice(start, eq), () => 'a parameter name') : undefined;
       for (let k = 0; k < keys.length; k++) {
         if (out[k] !== undefined) continue;
         const key = keys[k]!;
-        let match = keyLength === key.length && raw.startsWith(key, start);
-        if (!match && keyLength > 0 && hasEscapes(raw, start, eq)) {
-          decoded ??= decodeComponent(raw.slice(start, eq), () => 'a parameter name');
-          match = decoded === key;
-        }
+        const match = (keyLength === key.length && raw.startsWith(key, start)) || decoded === key;
         if (match) {
           out[k] = eq < end ? raw.slice(eq + 1, end) : '';
           missing--;

@@ -23,10 +23,14 @@ export class MemoryBatchingBackend implements BatchingBackend {
   }
 
   async append(hits: readonly Hit[]): Promise<void> {
+    this.appendNow(hits);
+  }
+
+  appendNow(hits: readonly Hit[]): void {
     if (this.staged.length + this.flushing + hits.length > this.maxPendingHits) {
       throw new StorageFullError(`receiver batching holds ${this.staged.length + this.flushing} hits; the limit is ${this.maxPendingHits}`);
     }
-    for (const h of hits) this.staged.push(encodeHitItem(h));
+    for (let i = 0; i < hits.length; i++) this.staged.push(encodeHitItem(hits[i]!));
   }
 
   async flush(sink: HitsSink): Promise<number> {

@@ -190,13 +190,74 @@ export function firstValueIn(raw: string, key: string): string | undefined {
 }
 
 /**
- * One pass over a raw query string: for each of `keys` whose slot in `out` is still undefined,
- * the raw (still encoded) value of its first occurrence, or '' for a bare key. Keys are
- * compared in place; only a key that contains `%` or `+` is decoded to compare it.
+ * Whether no key of a raw query string contains `ch` (`%` or `+`, the characters decoding
+ * changes): then every key is what it says and can be searched for as written. Jumps from one
+ * occurrence to the next segment's, so a query whose escapes are all in values costs a few
+ * native searches.
+ */
+function noKeyContains(raw: string, ch: string): boolean {
+  let p = raw.indexOf(ch);
+  while (p !== -1) {
+    const eq = raw.indexOf('=', raw.lastIndexOf('&', p) + 1);
+    if (eq === -1 || eq > p) return false;
+    const amp = raw.indexOf('&', p);
+    if (amp === -1) return true;
+    p = raw.indexOf(ch, amp + 1);
+  }
+  return true;
+}
+
+/** A key that can be searched for as written: not empty, none of `&`, `=`, `%`, `+`. */
+function isPlainKey(key: string): boolean {
+  if (key.length === 0) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 0x26 || c === 0x3d || c === 0x25 || c === 0x2b) return false;
+  }
+  return true;
+}
+
+/**
+ * The raw value of the first segment whose key is exactly `key`, found by searching for the key
+ * itself rather than walking every segment: a match counts only at the start of a segment and
+ * followed by `=`, `&` or the end. Valid only when no key of `raw` needs decoding.
+ */
+function findRawValue(raw: string, key: string): string | undefined {
+  const n = key.length;
+  const len = raw.length;
+  for (let i = raw.indexOf(key); i !== -1; i = raw.indexOf(key, i + 1)) {
+    if (i > 0 && raw.charCodeAt(i - 1) !== 0x26) continue;
+    const j = i + n;
+    if (j === len) return '';
+    const c = raw.charCodeAt(j);
+    if (c === 0x3d) {
+      const end = raw.indexOf('&', j + 1);
+      return raw.slice(j + 1, end === -1 ? len : end);
+    }
+    if (c === 0x26) return '';
+  }
+  return undefined;
+}
+
+/**
+ * For each of `keys` whose slot in `out` is still undefined, the raw (still encoded) value of
+ * its first occurrence in a raw query string, or '' for a bare key. When no key of the query
+ * contains `%` or `+` (the usual case) each key is searched for directly; otherwise one walk
+ * over the segments compares keys in place and decodes only keys that contain `%` or `+`.
  */
 function firstRawValuesIn(raw: string, keys: readonly string[], out: (string | undefined)[]): (string | undefined)[] {
   let missing = 0;
-  for (let k = 0; k < keys.length; k++) if (out[k] === undefined) missing++;
+  let plain = true;
+  for (let k = 0; k < keys.length; k++) {
+    if (out[k] !== undefined) continue;
+    missing++;
+    if (!isPlainKey(keys[k]!)) plain = false;
+  }
+  if (missing === 0) return out;
+  if (plain && noKeyContains(raw, '%') && noKeyContains(raw, '+')) {
+    for (let k = 0; k < keys.length; k++) if (out[k] === undefined) out[k] = findRawValue(raw, keys[k]!);
+    return out;
+  }
   let start = 0;
   const len = raw.length;
   while (start <= len && missing > 0) {

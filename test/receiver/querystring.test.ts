@@ -99,4 +99,30 @@ test('first values: encoded keys match, a later layer wins, a bare key is empty'
   assert.equal(firstRawValuesInLayers(['cid=1&en=a&tid=T', 'en=b%20c'], ['cid', 'tid', 'uid', 'en']), ['1', 'T', undefined, 'b%20c']);
 });
 
+test('first values found without parsing agree with the parsed map, escaped keys included', () => {
+  let seed = 9;
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const pieces = ['%', '&', '=', '+', 'a', 'cid', 'en', 'tid', 'uid', '%63id', 'c%69d', 'ci+d', 'e%6E', '%C3%A9', '%41', 'é', 'x', '1', 'ci', 'd', 'n', '&&', '=='];
+  const keys = ['cid', 'tid', 'uid', 'en'];
+  let checked = 0;
+  for (let i = 0; i < 20000; i++) {
+    let s = '';
+    for (let j = rnd(16); j > 0; j--) s += pieces[rnd(pieces.length)];
+    let parsed: Map<string, string[]>;
+    try {
+      parsed = parseQueryString(s);
+    } catch {
+      continue;
+    }
+    checked++;
+    const raws = firstRawValuesInLayers([s], keys);
+    keys.forEach((k, n) => {
+      assert.is(firstValueIn(s, k), parsed.get(k)?.[0], `${JSON.stringify(s)} ${k}`);
+      const raw = raws[n];
+      assert.is(raw === undefined ? undefined : parseQueryString(`k=${raw}`).get('k')?.[0] ?? '', parsed.get(k)?.[0], `${JSON.stringify(s)} ${k} (raw)`);
+    });
+  }
+  assert.ok(checked > 5000);
+});
+
 test.run();

@@ -106,6 +106,7 @@ export class HitPipeline {
         }),
       );
     }
-    return { ...protocol.successResponse(request, hits), hits };
+    const r = protocol.successResponse(request, hits);
+    return { status: r.status, headers: r.headers, body: r.body, hits };
   }
 }

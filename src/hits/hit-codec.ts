@@ -110,19 +110,14 @@ function cborArrayHeader(n: number): Buffer {
 }
 
 /**
- * The bytes `encodeHits` would give for the hits whose items these are, in order. Items written
- * one after the other into the same memory (as `encodeHitItem` writes them) are copied as one
- * run, so a batch of thousands of items costs a few copies rather than one per item.
+ * The bytes `encodeHits` would give for the hits whose items these are, as a list of pieces to
+ * be taken in order: the envelope, then the items, where items written one after the other into
+ * the same memory (as `encodeHitItem` writes them) form one piece. A batch of thousands of
+ * items is then a few pieces rather than one per item.
  */
-export function assembleHits(items: readonly Uint8Array[]): Uint8Array {
+export function assembledPieces(items: readonly Uint8Array[]): Uint8Array[] {
   const head = cborArrayHeader(items.length);
-  let total = 2 + head.byteLength;
-  for (let i = 0; i < items.length; i++) total += items[i]!.byteLength;
-  const out = Buffer.allocUnsafe(total);
-  out[0] = 0x82;
-  out[1] = HIT_FORMAT_VERSION;
-  out.set(head, 2);
-  let at = 2 + head.byteLength;
+  const pieces: Uint8Array[] = [Buffer.concat([Buffer.from([0x82, HIT_FORMAT_VERSION]), head])];
   let i = 0;
   while (i < items.length) {
     const first = items[i]!;
@@ -136,10 +131,14 @@ export function assembleHits(items: readonly Uint8Array[]): Uint8Array {
       end += next.byteLength;
       i++;
     }
-    out.set(new Uint8Array(buffer, start, end - start), at);
-    at += end - start;
+    pieces.push(new Uint8Array(buffer, start, end - start));
   }
-  return out;
+  return pieces;
+}
+
+/** The bytes `encodeHits` would give for the hits whose items these are, in order. */
+export function assembleHits(items: readonly Uint8Array[]): Uint8Array {
+  return Buffer.concat(assembledPieces(items));
 }
 
 /** Decodes the items of `encodeHitItem` (tests, and backends that need hits back). */

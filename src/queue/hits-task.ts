@@ -3,8 +3,8 @@
  * traffic is idle, travels through the queue.
  */
 import { randomUUID } from 'node:crypto';
-import { deflate, deflateSync, inflateSync } from 'node:zlib';
-import { assembleHits, decodeHitItems, decodeHits, encodeHitItem, encodeHits } from '../hits/hit-codec.js';
+import { createDeflate, deflateSync, inflateSync } from 'node:zlib';
+import { assembledPieces, assembleHits, decodeHitItems, decodeHits, encodeHitItem, encodeHits } from '../hits/hit-codec.js';
 import type { Hit } from '../hits/hit.js';
 import {
   DropTaskError,
@@ -25,13 +25,29 @@ function compress(bytes: Uint8Array): Uint8Array {
 }
 
 /**
- * `compress` on libuv's thread pool: the same bytes, without holding the event loop (and the
- * requests waiting on it) while a batch of thousands of hits is compressed. The output buffer is
- * sized for the whole result, so the work is not cut into round trips through the busy loop.
+ * `compress` of the concatenated pieces, on libuv's thread pool: the same bytes (deflate's output
+ * does not depend on how its input is cut), without holding the event loop (and the requests
+ * waiting on it) while a batch of thousands of hits is compressed, and without copying the
+ * pieces into one buffer first. The output buffer is sized so the work is not cut into many
+ * round trips through the busy loop.
  */
-function compressOffThread(bytes: Uint8Array): Promise<Uint8Array> {
-  const chunkSize = Math.max(64 * 1024, Math.min(bytes.byteLength >> 2, 8 * 1024 * 1024));
-  return new Promise((resolve, reject) => deflate(bytes, { level: 1, chunkSize }, (err, out) => (err ? reject(err) : resolve(out))));
+function compressOffThread(pieces: readonly Uint8Array[]): Promise<Uint8Array> {
+  let size = 0;
+  for (const p of pieces) size += p.byteLength;
+  const chunkSize = Math.max(64 * 1024, Math.min(size >> 2, 8 * 1024 * 1024));
+  return new Promise((resolve, reject) => {
+    const deflate = createDeflate({ level: 1, chunkSize });
+    const out: Buffer[] = [];
+    let length = 0;
+    deflate.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      length += chunk.length;
+    });
+    deflate.once('end', () => resolve(out.length === 1 ? out[0]! : Buffer.concat(out, length)));
+    deflate.once('error', reject);
+    for (const p of pieces) deflate.write(p);
+    deflate.end();
+  });
 }
 
 export function createHitsTask(hits: readonly Hit[], taskId: string = randomUUID()): Task {
@@ -77,7 +93,7 @@ export function createHitsTaskFromBatch(batch: HitBatch, taskId: string = random
 
 /** `createHitsTaskFromBatch`, compressing on the thread pool (the receivers' flush path). */
 export async function createHitsTaskFromBatchOffThread(batch: HitBatch, taskId: string = randomUUID()): Promise<Task> {
-  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: await compressOffThread(assembleHits(batch.items)) };
+  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: await compressOffThread(assembledPieces(batch.items)) };
 }
 
 export function hitsTaskSink(publisher: Publisher): HitsSink {

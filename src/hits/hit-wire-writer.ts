@@ -75,26 +75,33 @@ function text(value: unknown): void {
   if (length < 0x40) {
     // cbor-x encodes short strings with this loop, which writes a lone surrogate as three bytes
     // (longer strings go through Buffer's UTF-8 writer, which replaces it): keep both ways.
-    let p = at;
-    for (let i = 0; i < length; i++) {
+    const out = slab;
+    let i = 0;
+    for (; i < length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) break;
+      out[at + i] = c;
+    }
+    let p = at + i;
+    for (; i < length; i++) {
       let c1 = value.charCodeAt(i);
       let c2: number;
       if (c1 < 0x80) {
-        slab[p++] = c1;
+        out[p++] = c1;
       } else if (c1 < 0x800) {
-        slab[p++] = (c1 >> 6) | 0xc0;
-        slab[p++] = (c1 & 0x3f) | 0x80;
+        out[p++] = (c1 >> 6) | 0xc0;
+        out[p++] = (c1 & 0x3f) | 0x80;
       } else if ((c1 & 0xfc00) === 0xd800 && ((c2 = value.charCodeAt(i + 1)) & 0xfc00) === 0xdc00) {
         c1 = 0x10000 + ((c1 & 0x03ff) << 10) + (c2 & 0x03ff);
         i++;
-        slab[p++] = (c1 >> 18) | 0xf0;
-        slab[p++] = ((c1 >> 12) & 0x3f) | 0x80;
-        slab[p++] = ((c1 >> 6) & 0x3f) | 0x80;
-        slab[p++] = (c1 & 0x3f) | 0x80;
+        out[p++] = (c1 >> 18) | 0xf0;
+        out[p++] = ((c1 >> 12) & 0x3f) | 0x80;
+        out[p++] = ((c1 >> 6) & 0x3f) | 0x80;
+        out[p++] = (c1 & 0x3f) | 0x80;
       } else {
-        slab[p++] = (c1 >> 12) | 0xe0;
-        slab[p++] = ((c1 >> 6) & 0x3f) | 0x80;
-        slab[p++] = (c1 & 0x3f) | 0x80;
+        out[p++] = (c1 >> 12) | 0xe0;
+        out[p++] = ((c1 >> 6) & 0x3f) | 0x80;
+        out[p++] = (c1 & 0x3f) | 0x80;
       }
     }
     n = p - at;

@@ -200,11 +200,8 @@ function metadata(md: Record<string, string>): void {
   }
 }
 
-/**
- * The CBOR of `[HIT_FIELD_COUNT fields]` for a hit (the hit-item encoding), or null when a value
- * has a shape this writer leaves to cbor-x. `prefix` bytes are written first (a frame envelope).
- */
-export function writeHitWire(hit: Hit, prefix?: readonly number[]): Uint8Array | null {
+/** Writes the item at `[start, pos)`; false (nothing written) for a shape left to cbor-x. */
+function writeItem(hit: Hit, prefix: readonly number[] | undefined): boolean {
   start = pos;
   try {
     if (prefix !== undefined) {
@@ -234,10 +231,41 @@ export function writeHitWire(hit: Hit, prefix?: readonly number[]): Uint8Array |
     else texts(layers);
   } catch (err) {
     pos = start;
-    if (err === UNSUPPORTED) return null;
+    if (err === UNSUPPORTED) return false;
     throw err;
   }
+  return true;
+}
+
+/**
+ * The CBOR of `[HIT_FIELD_COUNT fields]` for a hit (the hit-item encoding), or null when a value
+ * has a shape this writer leaves to cbor-x. `prefix` bytes are written first (a frame envelope).
+ */
+export function writeHitWire(hit: Hit, prefix?: readonly number[]): Uint8Array | null {
+  if (!writeItem(hit, prefix)) return null;
   const out = slab.subarray(start, pos);
   start = pos;
   return out;
+}
+
+/** Where the last `appendHitWire` put its bytes: `slab[start, end)`. */
+export const lastAppended = { slab: slab as Uint8Array, start: 0, end: 0 };
+
+/**
+ * Writes a hit's item like `writeHitWire`, without making a view of it: the bytes are described
+ * by `lastAppended` (until the next write). `fallback` gives the bytes for a hit of a shape the
+ * writer leaves to cbor-x; they are copied into the slab the same way.
+ */
+export function appendHitWire(hit: Hit, fallback: (hit: Hit) => Uint8Array): void {
+  if (!writeItem(hit, undefined)) {
+    const bytes = fallback(hit);
+    start = pos;
+    room(bytes.byteLength);
+    slab.set(bytes, pos);
+    pos += bytes.byteLength;
+  }
+  lastAppended.slab = slab;
+  lastAppended.start = start;
+  lastAppended.end = pos;
+  start = pos;
 }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createDeflate, deflateSync, inflateSync } from 'node:zlib';
-import { assembledPieces, assembleHits, decodeHitItems, decodeHits, encodeHitItem, encodeHits } from '../hits/hit-codec.js';
+import { assembledPieces, batchEnvelope, decodeHitItems, decodeHits, encodeHitItem, encodeHits, EncodedHits } from '../hits/hit-codec.js';
 import type { Hit } from '../hits/hit.js';
 import {
   DropTaskError,
@@ -65,16 +65,38 @@ export function createPingTask(now: Date = new Date(), taskId: string = randomUU
   };
 }
 
-/** Hits already encoded one by one (`encodeHitItem`), on their way to becoming one task. */
+/**
+ * Hits already encoded one by one (`encodeHitItem`), on their way to becoming one task: a list
+ * of items, or the runs a receiver's memory staging holds them in.
+ */
 export class HitBatch {
-  constructor(readonly items: readonly Uint8Array[]) {}
+  private list: readonly Uint8Array[] | undefined;
+  private readonly encoded: EncodedHits | undefined;
+
+  constructor(items: readonly Uint8Array[] | EncodedHits) {
+    if (items instanceof EncodedHits) this.encoded = items;
+    else this.list = items;
+  }
 
   static of(hits: readonly Hit[]): HitBatch {
     return new HitBatch(hits.map(encodeHitItem));
   }
 
+  /** One view per item (made on first use when the batch is held as runs). */
+  get items(): readonly Uint8Array[] {
+    return (this.list ??= this.encoded!.items());
+  }
+
   get length(): number {
-    return this.items.length;
+    return this.encoded !== undefined ? this.encoded.length : this.list!.length;
+  }
+
+  /** What `encodeHits` gives for these hits, as pieces to be taken in order. */
+  pieces(): Uint8Array[] {
+    if (this.encoded === undefined) return assembledPieces(this.list!);
+    const pieces = this.encoded.pieces();
+    pieces.unshift(batchEnvelope(this.encoded.length));
+    return pieces;
   }
 
   /** Decodes the hits again (tests and diagnostics; the queue path never needs it). */
@@ -87,12 +109,12 @@ export class HitBatch {
 export type HitsSink = (batch: HitBatch) => Promise<void>;
 
 export function createHitsTaskFromBatch(batch: HitBatch, taskId: string = randomUUID()): Task {
-  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: compress(assembleHits(batch.items)) };
+  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: compress(Buffer.concat(batch.pieces())) };
 }
 
 /** `createHitsTaskFromBatch`, compressing on the thread pool (the receivers' flush path). */
 export async function createHitsTaskFromBatchOffThread(batch: HitBatch, taskId: string = randomUUID()): Promise<Task> {
-  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: await compressOffThread(assembledPieces(batch.items)) };
+  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: await compressOffThread(batch.pieces()) };
 }
 
 export function hitsTaskSink(publisher: Publisher): HitsSink {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Encoder } from 'cbor-x';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HitDecodeError, HIT_FORMAT_VERSION, decodeHit, decodeHits, encodeHit, encodeHitItem, encodeHitItemGeneric, encodeHits } from '../../src/hits/hit-codec.js';
+import { EncodedHits, HitDecodeError, HIT_FORMAT_VERSION, assembleHits, batchEnvelope, decodeHit, decodeHits, encodeHit, encodeHitItem, encodeHitItemGeneric, encodeHits } from '../../src/hits/hit-codec.js';
 import type { Hit } from '../../src/hits/hit.js';
 import { makeHit } from '../queue/helpers.js';
 
@@ -199,6 +199,29 @@ test('values the hit writer does not handle fall back to cbor-x', () => {
   // The writer is still in a clean state afterwards.
   const plain = makeHit();
   assert.ok(Buffer.from(encodeHitItem(plain)).equals(Buffer.from(encodeHitItemGeneric(plain))));
+});
+
+test('hits appended as runs give the same items and batch bytes as items encoded one by one', () => {
+  const hits = Array.from({ length: 3000 }, (_, i) => {
+    const h = makeHit();
+    if (i % 500 === 7) (h.request as { body: unknown }).body = new Uint16Array([i]); // written by cbor-x
+    if (i % 300 === 1) h.request.headers = new Map([['X-Big', ['x'.repeat(20_000 + i)]]]);
+    return h;
+  });
+  const encoded = new EncodedHits();
+  for (const h of hits.slice(0, 2000)) encoded.append(h);
+  const later = new EncodedHits();
+  for (const h of hits.slice(2000)) later.append(h);
+  const all = encoded.concat(later);
+  assert.is(all.length, 3000);
+  const expected = hits.map((h) => Buffer.from(encodeHitItemGeneric(h)));
+  const items = all.items();
+  assert.is(items.length, 3000);
+  items.forEach((item, i) => assert.ok(Buffer.from(item).equals(expected[i]!), `item ${i}`));
+  const batch = Buffer.concat([batchEnvelope(all.length), ...all.pieces()]);
+  assert.ok(batch.equals(Buffer.from(encodeHits(hits))));
+  assert.ok(Buffer.from(assembleHits(items)).equals(batch));
+  assert.ok(all.pieces().length < 100, 'a few runs, not one piece per item');
 });
 
 test.run();

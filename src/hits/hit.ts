@@ -124,20 +124,25 @@ function hitSizeCeiling(hit: Hit, layers: readonly string[]): number {
 }
 
 /**
- * Whether a hit is within `maxBytes`, without parsing its parameters when their raw text
- * already proves it (the common case); the exact count runs only near the limit. When the
- * hit is within, `size` may be an upper bound rather than the exact size.
+ * 0 when a hit is within `maxBytes` (a hit is never empty), else its size; without parsing its
+ * parameters when their raw text already proves it (the common case): the exact count runs only
+ * near the limit.
  */
-export function hitSizeWithin(hit: Hit, maxBytes: number, layersBound?: (layers: readonly string[]) => number): { ok: boolean; size: number } {
+export function hitSizeOver(hit: Hit, maxBytes: number, layersBound?: (layers: readonly string[]) => number): number {
+  const size = hitSizeBound(hit, maxBytes, layersBound);
+  return size <= maxBytes ? 0 : size;
+}
+
+/** The hit's size, or an upper bound of it that is already within `maxBytes`. */
+function hitSizeBound(hit: Hit, maxBytes: number, layersBound?: (layers: readonly string[]) => number): number {
   const layers = hit.request.paramLayers;
   if (layers !== undefined && layersBound !== undefined && !isParsed(hit.request)) {
     const ceiling = hitSizeCeiling(hit, layers);
-    if (ceiling <= maxBytes) return { ok: true, size: ceiling };
+    if (ceiling <= maxBytes) return ceiling;
     const bound = hitSizeWith(hit, layersBound(layers));
-    if (bound <= maxBytes) return { ok: true, size: bound };
+    if (bound <= maxBytes) return bound;
   }
-  const size = hitSize(hit);
-  return { ok: size <= maxBytes, size };
+  return hitSize(hit);
 }
 
 /**

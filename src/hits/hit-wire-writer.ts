@@ -177,21 +177,34 @@ function texts(values: unknown): void {
   for (let i = 0; i < values.length; i++) text(values[i]);
 }
 
-/** A multi-map as `[key, [values…], key, …]`. */
+function entry(values: unknown, key: unknown): void {
+  text(key);
+  texts(values);
+}
+
+/** A multi-map as `[key, [values…], key, …]` (`forEach`: no entry array per key). */
 function multiMap(m: Map<string, string[]>): void {
   if (!(m instanceof Map)) throw UNSUPPORTED;
   arrayHead(m.size * 2);
-  for (const [k, values] of m) {
-    text(k);
-    texts(values);
-  }
+  m.forEach(entry);
 }
 
 /** Metadata as `[key, value, …]` with the keys sorted. */
 function metadata(md: Record<string, string>): void {
   if (typeof md !== 'object' || md === null) throw UNSUPPORTED;
-  const keys = Object.keys(md);
-  if (keys.length > 1) keys.sort();
+  let count = 0;
+  for (const k in md) if (Object.prototype.hasOwnProperty.call(md, k)) count++;
+  if (count <= 1) {
+    // Nothing to sort (hits carry just the protocol here).
+    arrayHead(count * 2);
+    for (const k in md) {
+      if (!Object.prototype.hasOwnProperty.call(md, k)) continue;
+      text(k);
+      text(md[k]);
+    }
+    return;
+  }
+  const keys = Object.keys(md).sort();
   arrayHead(keys.length * 2);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;

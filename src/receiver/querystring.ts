@@ -122,18 +122,37 @@ export function mergeParams(layers: readonly QueryParams[]): QueryParams {
 }
 
 /**
+ * What the last successful `assertDecodable` learnt about its query on the way: whether a `%`
+ * stands in some key. The GA4 parser reads the same string next and would otherwise look for
+ * it again (see `firstRawValuesIn`).
+ */
+let checkedQuery: string | undefined;
+let checkedPercentInKeys = true;
+
+/**
  * Whether the bytes that the percent-escapes of `raw` stand for are certainly valid UTF-8 once
  * decoded, key by key and value by value: every multi-byte sequence is complete, well formed and
  * made of adjacent escapes only. Literal text is UTF-8 by construction and an invalid escape is
  * kept as written, so only the escapes need a look, and `indexOf` jumps between them. A false
- * answer is not a verdict: the full parser then decides.
+ * answer is not a verdict: the full parser then decides. On the way it notes whether a `%`
+ * stands in a key (before the first `=` of its segment), in `checkedPercentInKeys`.
  */
 function escapesAreUtf8(raw: string, first: number): boolean {
   let need = 0; // continuation bytes still expected
   let lo = 0x80; // bounds of the next continuation byte
   let hi = 0xbf;
   let next = -1; // where the next escape must start while a sequence is open
+  let segmentEnd = -1; // the `&` (or the end) closing the segment of the last `%` seen
+  let keyEnd = -1; // the first `=` of that segment (or its end)
+  let percentInKeys = false;
   for (let p = first; p !== -1; p = raw.indexOf('%', p + 1)) {
+    if (p > segmentEnd) {
+      const amp = raw.indexOf('&', p);
+      segmentEnd = amp === -1 ? raw.length : amp;
+      const eq = raw.indexOf('=', raw.lastIndexOf('&', p) + 1);
+      keyEnd = eq === -1 || eq > segmentEnd ? segmentEnd : eq;
+    }
+    if (p < keyEnd) percentInKeys = true;
     const h1 = hexValue(raw.charCodeAt(p + 1));
     const h2 = h1 < 0 ? -1 : hexValue(raw.charCodeAt(p + 2));
     if (h2 < 0) {
@@ -159,6 +178,7 @@ function escapesAreUtf8(raw: string, first: number): boolean {
     next = p + 3;
     p += 2;
   }
+  checkedPercentInKeys = percentInKeys;
   return need === 0;
 }
 
@@ -168,8 +188,17 @@ function escapesAreUtf8(raw: string, first: number): boolean {
  * to keep invalid escapes as written or to name the parameter that is not UTF-8.
  */
 export function assertDecodable(raw: string): void {
+  checkedQuery = undefined;
   const first = raw.indexOf('%');
-  if (first === -1 || escapesAreUtf8(raw, first)) return;
+  if (first === -1) {
+    checkedQuery = raw;
+    checkedPercentInKeys = false;
+    return;
+  }
+  if (escapesAreUtf8(raw, first)) {
+    checkedQuery = raw;
+    return;
+  }
   parseQueryString(raw);
 }
 
@@ -254,7 +283,8 @@ function firstRawValuesIn(raw: string, keys: readonly string[], out: (string | u
     if (!isPlainKey(keys[k]!)) plain = false;
   }
   if (missing === 0) return out;
-  if (plain && noKeyContains(raw, '%') && noKeyContains(raw, '+')) {
+  const percentInKeys = raw === checkedQuery ? checkedPercentInKeys : !noKeyContains(raw, '%');
+  if (plain && !percentInKeys && noKeyContains(raw, '+')) {
     for (let k = 0; k < keys.length; k++) if (out[k] === undefined) out[k] = findRawValue(raw, keys[k]!);
     return out;
   }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Headers } from '../hits/hit.js';
 import type { Logger } from '../monitoring/logger.js';
 import type { Protocol, Response } from '../../protocols/protocol.js';
 import type { ClientIpResolver } from './client-ip.js';
@@ -52,6 +53,8 @@ function plain(status: number, body: string, extra: Record<string, string> = {})
 export class ReceiverServer {
   private readonly server: Server;
   private readonly clock: () => number;
+  /** Per connection, the raw headers of its last hit request and the map built from them. */
+  private readonly lastHeaders = new WeakMap<object, { raw: readonly string[]; headers: Headers }>();
 
   constructor(private readonly opts: ReceiverServerOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -219,7 +222,7 @@ export class ReceiverServer {
     host: string,
     body: Buffer,
   ): Promise<void> | undefined {
-    const headers = headersFromRaw(req.rawHeaders);
+    const headers = this.headersOf(req);
     const query = rawQuery.length > 0 ? rawQuery.slice(1) : '';
     try {
       assertDecodable(query);
@@ -246,11 +249,31 @@ export class ReceiverServer {
     return this.answer(res, outcome, query);
   }
 
+  /**
+   * The request's header map. A client sends the same headers with every hit on a keep-alive
+   * connection as a rule, so the map of the connection's previous request is taken again when
+   * every raw name and value is the same; header maps are never changed once built.
+   */
+  private headersOf(req: IncomingMessage): Headers {
+    const raw = req.rawHeaders;
+    const last = this.lastHeaders.get(req.socket);
+    if (last !== undefined && sameStrings(last.raw, raw)) return last.headers;
+    const headers = headersFromRaw(raw);
+    this.lastHeaders.set(req.socket, { raw, headers });
+    return headers;
+  }
+
   private answer(res: ServerResponse, outcome: Outcome, query: string): undefined {
     this.opts.onOutcome?.(outcome, { rawQuery: query });
     send(res, outcome);
     return undefined;
   }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Whether a raw header name is `lower` (already lower-case), in any letter case. */

@@ -224,4 +224,30 @@ test('hits appended as runs give the same items and batch bytes as items encoded
   assert.ok(all.pieces().length < 100, 'a few runs, not one piece per item');
 });
 
+test('a header map written again gives the same bytes, and a map changed in place is written anew', () => {
+  const headers = new Map([['User-Agent', ['ua']], ['Origin', ['https://a.example']]]);
+  const hits = Array.from({ length: 4 }, () => makeHit());
+  for (const h of hits) h.request.headers = headers;
+  const same = (h: Hit): boolean => Buffer.from(encodeHitItem(h)).equals(Buffer.from(encodeHitItemGeneric(h)));
+  assert.ok(same(hits[0]!));
+  assert.ok(same(hits[1]!), 'copied');
+  headers.get('Origin')!.push('https://b.example');
+  assert.ok(same(hits[2]!), 'a value added');
+  headers.get('Origin')![0] = 'https://c.example';
+  assert.ok(same(hits[3]!), 'a value replaced');
+  headers.set('Accept', ['*/*']);
+  assert.ok(same(hits[0]!), 'a key added');
+  headers.delete('Accept');
+  headers.delete('User-Agent');
+  headers.set('User-Agent', ['ua']);
+  assert.ok(same(hits[1]!), 'keys reordered');
+  headers.set('X-New', ['1']); // so the item backed out below notes its own header bytes
+  const odd = makeHit();
+  odd.request.headers = headers;
+  odd.request.paramLayers = [7 as unknown as string]; // cbor-x writes this one: the writer backs out after the headers
+  assert.ok(same(odd));
+  hits[2]!.id = 'a longer id, so that this item lies differently from the one backed out';
+  assert.ok(same(hits[2]!), 'after a backed-out item');
+});
+
 test.run();

@@ -1,6 +1,6 @@
 import type { Headers, Hit, QueryParams } from '../../src/hits/hit.js';
 import { lazyRequest } from '../../src/hits/hit.js';
-import { assertDecodable, firstValueInLayers, mergeParams, parseLayers, QueryStringError } from '../../src/receiver/querystring.js';
+import { assertDecodable, decodeComponent, firstRawValuesInLayers, mergeParams, parseLayers, QueryStringError } from '../../src/receiver/querystring.js';
 import { UnknownPropertyError } from '../../src/settings/property-registry.js';
 import type { ProtocolId } from '../../src/settings/types.js';
 import type { CustomEndpoint, HitEndpoint, ParseContext, Protocol, Response, TrackingRequest } from '../protocol.js';
@@ -8,6 +8,19 @@ import { ProtocolError } from '../protocol.js';
 import { corsHeaders } from './cors.js';
 
 export const GA4_COLLECT_PATH = '/g/collect';
+
+/** The parameters a hit needs at once, and their slots. */
+const HIT_KEYS = ['cid', 'tid', 'uid', 'en'] as const;
+const CID = 0;
+const TID = 1;
+const UID = 2;
+const EN = 3;
+
+/** The decoded value in slot `i` of what `firstRawValuesInLayers` found for `HIT_KEYS`. */
+function param(raw: readonly (string | undefined)[], i: number): string | undefined {
+  const v = raw[i];
+  return v === undefined ? undefined : decodeComponent(v, () => `query parameter \`${HIT_KEYS[i]}\``);
+}
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c;
@@ -74,6 +87,8 @@ export class Ga4Protocol implements Protocol {
   }
 
   hits(request: TrackingRequest, context: ParseContext): Hit[] {
+    // A GET (the usual gtag hit) has no body: one hit from the URL alone.
+    if (request.body.length === 0) return [this.hit(request, [request.rawQuery], 0, context)];
     const lines = bodyLines(request.body);
     if (lines.length === 0) return [this.hit(request, [request.rawQuery], 0, context)];
     return lines.map((line, index) => {
@@ -89,10 +104,11 @@ export class Ga4Protocol implements Protocol {
 
   private hit(request: TrackingRequest, layers: string[], index: number, context: ParseContext): Hit {
     const where = request.body.length > 0 ? ` (body line ${index + 1})` : '';
-    const param = (key: string): string | undefined => firstValueInLayers(layers, key);
-    const cid = param('cid');
+    // One pass over each layer finds all four; each is decoded when it is read, in this order.
+    const raw = firstRawValuesInLayers(layers, HIT_KEYS);
+    const cid = param(raw, CID);
     if (cid === undefined || cid === '') throw new ProtocolError(`\`cid\` is a required query parameter for the ga4 protocol${where}`);
-    const tid = param('tid');
+    const tid = param(raw, TID);
     if (tid === undefined || tid === '') throw new ProtocolError(`\`tid\` is a required query parameter for the ga4 protocol${where}`);
     let propertyId: string;
     try {
@@ -101,8 +117,8 @@ export class Ga4Protocol implements Protocol {
       if (err instanceof UnknownPropertyError) throw new ProtocolError(`\`tid\`: ${err.message}`);
       throw err;
     }
-    const uid = param('uid');
-    const en = param('en');
+    const uid = param(raw, UID);
+    const en = param(raw, EN);
     if (en === undefined || en === '') throw new ProtocolError(`\`en\` is a required query parameter for the ga4 protocol${where}`);
     return {
       id: context.ids.next(request.key, index),

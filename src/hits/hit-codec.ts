@@ -25,6 +25,7 @@
 import { plainCborEncoder, safeCborDecoder } from './cbor.js';
 import type { Hit, ParsedRequest } from './hit.js';
 import { lazyRequest } from './hit.js';
+import { appendHitWire, lastAppended, writeHitWire } from './hit-wire-writer.js';
 import { assertDecodable, parseLayers } from '../receiver/querystring.js';
 
 export const HIT_FORMAT_VERSION = 2;
@@ -79,8 +80,10 @@ function hitToWire(hit: Hit): unknown[] {
   ];
 }
 
+const FRAME_PREFIX = [0x82, HIT_FORMAT_VERSION] as const;
+
 export function encodeHit(hit: Hit): Uint8Array {
-  return encoder.encode([HIT_FORMAT_VERSION, hitToWire(hit)]);
+  return writeHitWire(hit, FRAME_PREFIX) ?? encoder.encode([HIT_FORMAT_VERSION, hitToWire(hit)]);
 }
 
 /**
@@ -89,6 +92,11 @@ export function encodeHit(hit: Hit): Uint8Array {
  * buffers rather than thousands of object graphs for the garbage collector to carry.
  */
 export function encodeHitItem(hit: Hit): Uint8Array {
+  return writeHitWire(hit) ?? encoder.encode(hitToWire(hit));
+}
+
+/** What cbor-x alone writes for `encodeHitItem` (tests compare the two encoders with it). */
+export function encodeHitItemGeneric(hit: Hit): Uint8Array {
   return encoder.encode(hitToWire(hit));
 }
 
@@ -102,9 +110,101 @@ function cborArrayHeader(n: number): Buffer {
   return b;
 }
 
+/**
+ * The bytes `encodeHits` would give for the hits whose items these are, as a list of pieces to
+ * be taken in order: the envelope, then the items, where items written one after the other into
+ * the same memory (as `encodeHitItem` writes them) form one piece. A batch of thousands of
+ * items is then a few pieces rather than one per item.
+ */
+export function assembledPieces(items: readonly Uint8Array[]): Uint8Array[] {
+  const pieces: Uint8Array[] = [batchEnvelope(items.length)];
+  let i = 0;
+  while (i < items.length) {
+    const first = items[i]!;
+    const buffer = first.buffer;
+    const start = first.byteOffset;
+    let end = start + first.byteLength;
+    i++;
+    while (i < items.length) {
+      const next = items[i]!;
+      if (next.buffer !== buffer || next.byteOffset !== end) break;
+      end += next.byteLength;
+      i++;
+    }
+    pieces.push(new Uint8Array(buffer, start, end - start));
+  }
+  return pieces;
+}
+
+/** The bytes that come before `count` hit items in what `encodeHits` gives. */
+export function batchEnvelope(count: number): Uint8Array {
+  return Buffer.concat([Buffer.from([0x82, HIT_FORMAT_VERSION]), cborArrayHeader(count)]);
+}
+
+interface Run {
+  /** The memory the writer put the run's items in. */
+  bytes: Uint8Array;
+  start: number;
+  /** Where each item of the run ends; an item starts where the previous one ends. */
+  ends: number[];
+}
+
+/**
+ * Hit items (the bytes of `encodeHitItem`) appended one by one and held as the few runs of
+ * memory the writer put them in, plus one number per item: a batch waiting for its flush is
+ * then no object per hit for the garbage collector to carry from one collection to the next.
+ */
+export class EncodedHits {
+  private runs: Run[] = [];
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
+
+  append(hit: Hit): void {
+    appendHitWire(hit, encodeHitItemGeneric);
+    const { slab, start, end } = lastAppended;
+    const runs = this.runs;
+    let run = runs.length === 0 ? undefined : runs[runs.length - 1]!;
+    if (run === undefined || run.bytes !== slab || run.ends[run.ends.length - 1] !== start) {
+      run = { bytes: slab, start, ends: [] };
+      runs.push(run);
+    }
+    run.ends.push(end);
+    this.count++;
+  }
+
+  /** The items' bytes in order, one view per run. */
+  pieces(): Uint8Array[] {
+    return this.runs.map((r) => r.bytes.subarray(r.start, r.ends[r.ends.length - 1]));
+  }
+
+  /** One view per item, in order. */
+  items(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const r of this.runs) {
+      let at = r.start;
+      for (const end of r.ends) {
+        out.push(r.bytes.subarray(at, end));
+        at = end;
+      }
+    }
+    return out;
+  }
+
+  /** A new list: these items, then `other`'s. */
+  concat(other: EncodedHits): EncodedHits {
+    const out = new EncodedHits();
+    out.runs = [...this.runs, ...other.runs].map((r) => ({ bytes: r.bytes, start: r.start, ends: r.ends.slice() }));
+    out.count = this.count + other.count;
+    return out;
+  }
+}
+
 /** The bytes `encodeHits` would give for the hits whose items these are, in order. */
 export function assembleHits(items: readonly Uint8Array[]): Uint8Array {
-  return Buffer.concat([Buffer.from([0x82, HIT_FORMAT_VERSION]), cborArrayHeader(items.length), ...items]);
+  return Buffer.concat(assembledPieces(items));
 }
 
 /** Decodes the items of `encodeHitItem` (tests, and backends that need hits back). */

@@ -113,18 +113,59 @@ function hitSizeWith(hit: Hit, paramsSize: number): number {
   return n;
 }
 
+/** UTF-8 never takes more than three bytes per UTF-16 code unit. */
+const MAX_UTF8_PER_UNIT = 3;
+
+let units = 0;
+
+function countUnits(values: string[], key: string): void {
+  units += key.length;
+  for (let i = 0; i < values.length; i++) units += values[i]!.length;
+}
+
+/** UTF-16 units of a multi-map's keys and values (`forEach`: no entry array per key). */
+function multiMapUnits(m: Map<string, string[]>): number {
+  units = 0;
+  m.forEach(countUnits);
+  return units;
+}
+
 /**
- * Whether a hit is within `maxBytes`, without parsing its parameters when their raw text
- * already proves it (the common case); the exact count runs only near the limit.
+ * An upper bound of `hitSize` from string lengths alone (no UTF-8 counting, no parameter
+ * parsing): decoding a raw query never makes it longer, and UTF-8 takes at most three bytes per
+ * UTF-16 code unit.
  */
-export function hitSizeWithin(hit: Hit, maxBytes: number, layersBound?: (layers: readonly string[]) => number): { ok: boolean; size: number } {
+function hitSizeCeiling(hit: Hit, layers: readonly string[]): number {
+  const r = hit.request;
+  let units = hit.id.length + hit.authoritativeClientId.length + hit.clientId.length + hit.propertyId.length;
+  units += r.ip.length + r.host.length + r.path.length + r.method.length;
+  if (hit.userId !== null) units += hit.userId.length;
+  for (let i = 0; i < layers.length; i++) units += layers[i]!.length;
+  units += multiMapUnits(r.headers);
+  for (const k in hit.metadata) units += k.length + (hit.metadata[k] ?? '').length;
+  return HIT_FIXED_SIZE + MAX_UTF8_PER_UNIT * units + r.body.byteLength;
+}
+
+/**
+ * 0 when a hit is within `maxBytes` (a hit is never empty), else its size; without parsing its
+ * parameters when their raw text already proves it (the common case): the exact count runs only
+ * near the limit.
+ */
+export function hitSizeOver(hit: Hit, maxBytes: number, layersBound?: (layers: readonly string[]) => number): number {
+  const size = hitSizeBound(hit, maxBytes, layersBound);
+  return size <= maxBytes ? 0 : size;
+}
+
+/** The hit's size, or an upper bound of it that is already within `maxBytes`. */
+function hitSizeBound(hit: Hit, maxBytes: number, layersBound?: (layers: readonly string[]) => number): number {
   const layers = hit.request.paramLayers;
   if (layers !== undefined && layersBound !== undefined && !isParsed(hit.request)) {
+    const ceiling = hitSizeCeiling(hit, layers);
+    if (ceiling <= maxBytes) return ceiling;
     const bound = hitSizeWith(hit, layersBound(layers));
-    if (bound <= maxBytes) return { ok: true, size: bound };
+    if (bound <= maxBytes) return bound;
   }
-  const size = hitSize(hit);
-  return { ok: size <= maxBytes, size };
+  return hitSize(hit);
 }
 
 /**

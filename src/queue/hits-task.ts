@@ -3,8 +3,8 @@
  * traffic is idle, travels through the queue.
  */
 import { randomUUID } from 'node:crypto';
-import { deflateSync, inflateSync } from 'node:zlib';
-import { assembleHits, decodeHitItems, decodeHits, encodeHitItem, encodeHits } from '../hits/hit-codec.js';
+import { createDeflate, deflateSync, inflateSync } from 'node:zlib';
+import { assembledPieces, batchEnvelope, decodeHitItems, decodeHits, encodeHitItem, encodeHits, EncodedHits } from '../hits/hit-codec.js';
 import type { Hit } from '../hits/hit.js';
 import {
   DropTaskError,
@@ -24,6 +24,31 @@ function compress(bytes: Uint8Array): Uint8Array {
   return deflateSync(bytes, { level: 1 });
 }
 
+/**
+ * `compress` of the concatenated pieces, on libuv's thread pool: the same bytes (deflate's output
+ * does not depend on how its input is cut), without holding the event loop (and the requests
+ * waiting on it) while a batch of thousands of hits is compressed, and without copying the
+ * pieces into one buffer first. Output comes in chunks of 64 KiB: a batch compresses about 25
+ * times, so that is a few round trips through the event loop, and a small buffer to fill.
+ */
+const OFF_THREAD_CHUNK = 64 * 1024;
+
+function compressOffThread(pieces: readonly Uint8Array[]): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const deflate = createDeflate({ level: 1, chunkSize: OFF_THREAD_CHUNK });
+    const out: Buffer[] = [];
+    let length = 0;
+    deflate.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      length += chunk.length;
+    });
+    deflate.once('end', () => resolve(out.length === 1 ? out[0]! : Buffer.concat(out, length)));
+    deflate.once('error', reject);
+    for (const p of pieces) deflate.write(p);
+    deflate.end();
+  });
+}
+
 export function createHitsTask(hits: readonly Hit[], taskId: string = randomUUID()): Task {
   return {
     type: PROCESS_HITS_TASK,
@@ -40,16 +65,38 @@ export function createPingTask(now: Date = new Date(), taskId: string = randomUU
   };
 }
 
-/** Hits already encoded one by one (`encodeHitItem`), on their way to becoming one task. */
+/**
+ * Hits already encoded one by one (`encodeHitItem`), on their way to becoming one task: a list
+ * of items, or the runs a receiver's memory staging holds them in.
+ */
 export class HitBatch {
-  constructor(readonly items: readonly Uint8Array[]) {}
+  private list: readonly Uint8Array[] | undefined;
+  private readonly encoded: EncodedHits | undefined;
+
+  constructor(items: readonly Uint8Array[] | EncodedHits) {
+    if (items instanceof EncodedHits) this.encoded = items;
+    else this.list = items;
+  }
 
   static of(hits: readonly Hit[]): HitBatch {
     return new HitBatch(hits.map(encodeHitItem));
   }
 
+  /** One view per item (made on first use when the batch is held as runs). */
+  get items(): readonly Uint8Array[] {
+    return (this.list ??= this.encoded!.items());
+  }
+
   get length(): number {
-    return this.items.length;
+    return this.encoded !== undefined ? this.encoded.length : this.list!.length;
+  }
+
+  /** What `encodeHits` gives for these hits, as pieces to be taken in order. */
+  pieces(): Uint8Array[] {
+    if (this.encoded === undefined) return assembledPieces(this.list!);
+    const pieces = this.encoded.pieces();
+    pieces.unshift(batchEnvelope(this.encoded.length));
+    return pieces;
   }
 
   /** Decodes the hits again (tests and diagnostics; the queue path never needs it). */
@@ -62,11 +109,16 @@ export class HitBatch {
 export type HitsSink = (batch: HitBatch) => Promise<void>;
 
 export function createHitsTaskFromBatch(batch: HitBatch, taskId: string = randomUUID()): Task {
-  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: compress(assembleHits(batch.items)) };
+  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: compress(Buffer.concat(batch.pieces())) };
+}
+
+/** `createHitsTaskFromBatch`, compressing on the thread pool (the receivers' flush path). */
+export async function createHitsTaskFromBatchOffThread(batch: HitBatch, taskId: string = randomUUID()): Promise<Task> {
+  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: await compressOffThread(batch.pieces()) };
 }
 
 export function hitsTaskSink(publisher: Publisher): HitsSink {
-  return (batch) => publisher.publish(createHitsTaskFromBatch(batch));
+  return async (batch) => publisher.publish(await createHitsTaskFromBatchOffThread(batch));
 }
 
 /** A ping needs both the flag and a readable timestamp; anything else is an ordinary batch. */

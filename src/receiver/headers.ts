@@ -35,14 +35,20 @@ function canonical(name: string): string {
  * some apps, referrers), so re-read such values as UTF-8 when they are valid UTF-8.
  */
 function headerText(value: string): string {
-  for (let i = 0; i < value.length; i++) {
-    if (value.charCodeAt(i) > 0x7f) {
-      const bytes = Buffer.from(value, 'latin1');
-      const text = bytes.toString('utf8');
-      return text.includes('\uFFFD') ? value : text;
-    }
-  }
-  return value;
+  if (isAscii(value)) return value;
+  const bytes = Buffer.from(value, 'latin1');
+  const text = bytes.toString('utf8');
+  return text.includes('\uFFFD') ? value : text;
+}
+
+/**
+ * Whether every character is ASCII. Long values (user agents) are measured natively: their UTF-8
+ * length equals their length only when no character takes more than one byte.
+ */
+function isAscii(value: string): boolean {
+  if (value.length > 24) return Buffer.byteLength(value, 'utf8') === value.length;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 /** Builds the header map from Node's `rawHeaders` ([name, value, name, value, …], request order). */

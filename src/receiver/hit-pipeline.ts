@@ -44,11 +44,16 @@ export class HitPipeline {
     },
   ) {}
 
-  async handle(protocol: Protocol, request: TrackingRequest & { url: string }): Promise<Outcome> {
-    const { properties, validator, storage, ids, rawLog } = this.deps;
+  /**
+   * Handles one request. Returns the outcome at once when storage took the hits without
+   * waiting (the common case in memory), a promise of it otherwise: the hot path of the
+   * receiver then runs without a promise per request.
+   */
+  handle(protocol: Protocol, request: TrackingRequest & { url: string }): Outcome | Promise<Outcome> {
+    const { properties, validator, storage } = this.deps;
     let hits: Hit[];
     try {
-      hits = protocol.hits(request, { properties, ids });
+      hits = protocol.hits(request, { properties, ids: this.deps.ids });
     } catch (err) {
       if (err instanceof ProtocolError) return failure(err.status, `${STATUS_TEXT[err.status]}: ${err.message}`, 'protocol', err.message);
       throw err;
@@ -68,16 +73,33 @@ export class HitPipeline {
       hit.metadata[PROTOCOL_METADATA_KEY] = hitProtocol;
     }
     // A request that only asks for a check (a debug endpoint) leaves no trace.
-    if (hits.length === 0) return { ...protocol.successResponse(request, hits), hits };
-    try {
-      await storage.push(hits);
-    } catch (err) {
-      if (err instanceof StorageFullError) {
-        return failure(503, 'Service Unavailable: the receiver cannot store more hits right now', 'storage_full', err.message);
-      }
-      this.deps.logger.error('failed to push hits to storage', { error: err });
-      return failure(500, 'Internal Server Error', 'storage_error', (err as Error).message);
+    if (hits.length === 0) {
+      const r = protocol.successResponse(request, hits);
+      return { status: r.status, headers: r.headers, body: r.body, hits };
     }
+    let staged: Promise<void> | undefined;
+    try {
+      staged = storage.stage !== undefined ? storage.stage(hits) : storage.push(hits);
+    } catch (err) {
+      return this.storageFailure(err);
+    }
+    if (staged === undefined) return this.accepted(protocol, request, hits);
+    return staged.then(
+      () => this.accepted(protocol, request, hits),
+      (err: unknown) => this.storageFailure(err),
+    );
+  }
+
+  private storageFailure(err: unknown): Outcome {
+    if (err instanceof StorageFullError) {
+      return failure(503, 'Service Unavailable: the receiver cannot store more hits right now', 'storage_full', err.message);
+    }
+    this.deps.logger.error('failed to push hits to storage', { error: err });
+    return failure(500, 'Internal Server Error', 'storage_error', (err as Error).message);
+  }
+
+  private accepted(protocol: Protocol, request: TrackingRequest & { url: string }, hits: Hit[]): Outcome {
+    const rawLog = this.deps.rawLog;
     if (rawLog !== null) {
       const first = hits[0];
       rawLog.store(
@@ -91,6 +113,7 @@ export class HitPipeline {
         }),
       );
     }
-    return { ...protocol.successResponse(request, hits), hits };
+    const r = protocol.successResponse(request, hits);
+    return { status: r.status, headers: r.headers, body: r.body, hits };
   }
 }

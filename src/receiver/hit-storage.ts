@@ -6,6 +6,12 @@ import type { Hit } from '../hits/hit.js';
  */
 export interface HitStorage {
   push(hits: Hit[]): Promise<void>;
+  /**
+   * The same as `push`, for storage that can often finish at once: returns undefined when the
+   * hits are already as safe as promised, a promise otherwise. May throw instead of rejecting.
+   * Optional; callers use `push` when it is absent.
+   */
+  stage?(hits: Hit[]): Promise<void> | undefined;
   /** Flushes what is staged and releases resources. */
   close(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Headers } from '../hits/hit.js';
 import type { Logger } from '../monitoring/logger.js';
-import type { Response } from '../../protocols/protocol.js';
+import type { Protocol, Response } from '../../protocols/protocol.js';
 import type { ClientIpResolver } from './client-ip.js';
 import { headersFromRaw } from './headers.js';
 import type { HitPipeline, Outcome } from './hit-pipeline.js';
@@ -31,16 +32,17 @@ export interface ReceiverServerOptions {
 
 const TEXT = 'text/plain; charset=utf-8';
 
-function send(res: ServerResponse, r: Response, head = false): void {
+function send(res: ServerResponse, r: Response, head = false): undefined {
   if (r.status === 204) {
     res.writeHead(204, r.headers);
     res.end();
-    return;
+    return undefined;
   }
   const headers: Record<string, string | number> = { ...r.headers };
   if (r.status !== 304) headers['Content-Length'] = Buffer.byteLength(r.body);
   res.writeHead(r.status, headers);
   res.end(head ? undefined : r.body);
+  return undefined;
 }
 
 function plain(status: number, body: string, extra: Record<string, string> = {}): Response {
@@ -51,6 +53,8 @@ function plain(status: number, body: string, extra: Record<string, string> = {})
 export class ReceiverServer {
   private readonly server: Server;
   private readonly clock: () => number;
+  /** Per connection, the raw headers of its last hit request and the map built from them. */
+  private readonly lastHeaders = new WeakMap<object, { raw: readonly string[]; headers: Headers }>();
 
   constructor(private readonly opts: ReceiverServerOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -89,18 +93,35 @@ export class ReceiverServer {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const onResponse = this.opts.onResponse;
     const startedAt = onResponse === undefined ? 0 : performance.now();
-    this.dispatch(req, res).then(
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.dispatch(req, res);
+    } catch (err) {
+      this.failed(res, err);
+      onResponse?.(res.statusCode, startedAt);
+      return;
+    }
+    if (pending === undefined) {
+      onResponse?.(res.statusCode, startedAt);
+      return;
+    }
+    pending.then(
       () => onResponse?.(res.statusCode, startedAt),
       (err: unknown) => {
-        this.opts.logger.error('request handling failed', { error: err });
-        if (!res.headersSent) send(res, plain(500, 'Internal Server Error'));
-        else res.destroy();
+        this.failed(res, err);
         onResponse?.(res.statusCode, startedAt);
       },
     );
   }
 
-  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private failed(res: ServerResponse, err: unknown): void {
+    this.opts.logger.error('request handling failed', { error: err });
+    if (!res.headersSent) send(res, plain(500, 'Internal Server Error'));
+    else res.destroy();
+  }
+
+  /** Answers the request; returns a promise only when the answer waits for something. */
+  private dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
     const receivedAt = this.clock();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -120,8 +141,10 @@ export class ReceiverServer {
         return send(res, plain(200, 'OK'), method === 'HEAD');
       case 'ready': {
         req.resume();
-        const ok = await this.opts.ready().catch(() => false);
-        return send(res, ok ? plain(200, 'OK') : plain(503, 'Service Unavailable: the queue does not accept writes'), method === 'HEAD');
+        return this.opts
+          .ready()
+          .catch(() => false)
+          .then((ok) => send(res, ok ? plain(200, 'OK') : plain(503, 'Service Unavailable: the queue does not accept writes'), method === 'HEAD'));
       }
       case 'auto-options':
         req.resume();
@@ -138,34 +161,68 @@ export class ReceiverServer {
     }
   }
 
-  private async hits(
+  private hits(
     req: IncomingMessage,
     res: ServerResponse,
-    protocol: import('../../protocols/protocol.js').Protocol,
+    protocol: Protocol,
     path: string,
     rawQuery: string,
     url: string,
     receivedAt: number,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const limit = this.opts.maxBodyBytes;
-    const declared = Number(req.headers['content-length'] ?? 0);
+    // The three headers needed here, read from the raw list: `req.headers` would build an
+    // object of every header on each request.
+    const raw = req.rawHeaders;
+    let contentLength: string | undefined;
+    let chunked = false;
+    let host: string | undefined;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i]!;
+      if (name.length === 4) {
+        if (host === undefined && isHeader(name, 'host')) host = raw[i + 1];
+      } else if (name.length === 14) {
+        if (contentLength === undefined && isHeader(name, 'content-length')) contentLength = raw[i + 1];
+      } else if (name.length === 17) {
+        if (isHeader(name, 'transfer-encoding')) chunked = true;
+      }
+    }
+    const declared = Number(contentLength ?? 0);
     if (declared > limit) {
       res.setHeader('Connection', 'close');
       send(res, plain(413, `Payload Too Large: the body exceeds ${limit} bytes`));
       req.destroy();
-      return;
+      return undefined;
     }
+    const hostText = (host ?? '').toLowerCase();
     // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body; waiting for
     // the stream's end event would only cost time on every GET.
-    const bodyless = req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined;
-    if (bodyless) req.resume();
-    const body = bodyless ? EMPTY : await readBody(req, limit);
-    if (body === null) {
-      res.setHeader('Connection', 'close');
-      send(res, plain(413, `Payload Too Large: the body exceeds ${limit} bytes`));
-      return;
+    if (contentLength === undefined && !chunked) {
+      req.resume();
+      return this.hitsWithBody(req, res, protocol, path, rawQuery, url, receivedAt, hostText, EMPTY);
     }
-    const headers = headersFromRaw(req.rawHeaders);
+    return readBody(req, limit).then((body) => {
+      if (body === null) {
+        res.setHeader('Connection', 'close');
+        send(res, plain(413, `Payload Too Large: the body exceeds ${limit} bytes`));
+        return undefined;
+      }
+      return this.hitsWithBody(req, res, protocol, path, rawQuery, url, receivedAt, hostText, body);
+    });
+  }
+
+  private hitsWithBody(
+    req: IncomingMessage,
+    res: ServerResponse,
+    protocol: Protocol,
+    path: string,
+    rawQuery: string,
+    url: string,
+    receivedAt: number,
+    host: string,
+    body: Buffer,
+  ): Promise<void> | undefined {
+    const headers = this.headersOf(req);
     const query = rawQuery.length > 0 ? rawQuery.slice(1) : '';
     try {
       assertDecodable(query);
@@ -176,7 +233,7 @@ export class ReceiverServer {
       return send(res, outcome);
     }
     const peer = req.socket.remoteAddress ?? '';
-    const outcome = await this.opts.pipeline.handle(protocol, {
+    const outcome = this.opts.pipeline.handle(protocol, {
       method: req.method ?? 'GET',
       path,
       url,
@@ -184,13 +241,44 @@ export class ReceiverServer {
       body,
       headers,
       ip: this.opts.clientIp.resolve(peer, headers),
-      host: (req.headers.host ?? '').toLowerCase(),
+      host,
       serverReceivedTime: receivedAt,
       key: '',
     });
+    if (outcome instanceof Promise) return outcome.then((o) => this.answer(res, o, query));
+    return this.answer(res, outcome, query);
+  }
+
+  /**
+   * The request's header map. A client sends the same headers with every hit on a keep-alive
+   * connection as a rule, so the map of the connection's previous request is taken again when
+   * every raw name and value is the same; header maps are never changed once built.
+   */
+  private headersOf(req: IncomingMessage): Headers {
+    const raw = req.rawHeaders;
+    const last = this.lastHeaders.get(req.socket);
+    if (last !== undefined && sameStrings(last.raw, raw)) return last.headers;
+    const headers = headersFromRaw(raw);
+    this.lastHeaders.set(req.socket, { raw, headers });
+    return headers;
+  }
+
+  private answer(res: ServerResponse, outcome: Outcome, query: string): undefined {
     this.opts.onOutcome?.(outcome, { rawQuery: query });
     send(res, outcome);
+    return undefined;
   }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether a raw header name is `lower` (already lower-case), in any letter case. */
+function isHeader(name: string, lower: string): boolean {
+  return name === lower || name.toLowerCase() === lower;
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -1,5 +1,5 @@
 import type { Hit } from '../hits/hit.js';
-import { hitSizeWithin } from '../hits/hit.js';
+import { hitSizeOver } from '../hits/hit.js';
 import { layersSizeBound } from './querystring.js';
 import type { PropertyRegistry } from '../settings/property-registry.js';
 import type { ProtocolId } from '../settings/types.js';
@@ -33,8 +33,8 @@ export function defaultHitRules(maxHitBytes: number): HitRule[] {
     rule((h) => (h.request.path === '' ? 'path is empty' : null)),
     rule((h) => (h.request.method === '' ? 'method is empty' : null)),
     rule((h) => {
-      const { ok, size } = hitSizeWithin(h, maxHitBytes, layersSizeBound);
-      return ok ? null : `hit size ${size} bytes exceeds receiver.max_hit_kbytes (${maxHitBytes} bytes)`;
+      const size = hitSizeOver(h, maxHitBytes, layersSizeBound);
+      return size === 0 ? null : `hit size ${size} bytes exceeds receiver.max_hit_kbytes (${maxHitBytes} bytes)`;
     }),
     rule((h) => (h.eventName === '' ? 'event name is empty' : null)),
   ];
@@ -51,19 +51,20 @@ export class HitValidator {
   ) {}
 
   validate(hit: Hit, endpointProtocol: ProtocolId): ValidationFailure | null {
-    const problems: string[] = [];
+    let problems: string[] | null = null;
     let mismatch: ProtocolMismatch | null = null;
-    for (const r of this.rules) {
-      const problem = r.check(hit, endpointProtocol);
-      if (problem !== null) problems.push(problem);
+    const rules = this.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const problem = rules[i]!.check(hit, endpointProtocol);
+      if (problem !== null) (problems ??= []).push(problem);
     }
     if (hit.propertyId !== '') {
       const property = this.properties.byPropertyId(hit.propertyId);
       if (property.protocol !== endpointProtocol) {
         mismatch = new ProtocolMismatch(property.protocol, endpointProtocol);
-        problems.push(mismatch.message);
+        (problems ??= []).push(mismatch.message);
       }
     }
-    return problems.length === 0 ? null : { problems, mismatch };
+    return problems === null ? null : { problems, mismatch };
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Encoder } from 'cbor-x';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HitDecodeError, HIT_FORMAT_VERSION, decodeHit, decodeHits, encodeHit, encodeHits } from '../../src/hits/hit-codec.js';
+import { EncodedHits, HitDecodeError, HIT_FORMAT_VERSION, assembleHits, batchEnvelope, decodeHit, decodeHits, encodeHit, encodeHitItem, encodeHitItemGeneric, encodeHits } from '../../src/hits/hit-codec.js';
 import type { Hit } from '../../src/hits/hit.js';
 import { makeHit } from '../queue/helpers.js';
 
@@ -176,6 +176,95 @@ test('a malformed parameter layer is a decode error, not a failure when a column
   const base = makeHit();
   const bytes = encodeHit({ ...base, request: { ...base.request, paramLayers: ['a=%ff%fe'] } });
   assert.throws(() => decodeHit(bytes), (err: unknown) => err instanceof HitDecodeError && /paramLayers\[0\]/.test((err as Error).message));
+});
+
+test('the hit writer gives exactly the bytes cbor-x gives, whatever the strings, numbers and bodies', () => {
+  let seed = 11;
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const units = ['a', 'Z', '0', '%', '\u00e9', '\u07ff', '\u0800', '\u65e5', '\ud83d\ude00', '\ud800', '\udc00', '\uffff', '\u0000', '\u007f', '\u0080'];
+  const lengths = [0, 1, 22, 23, 24, 25, 31, 32, 33, 63, 64, 65, 84, 85, 255, 256, 257, 1000, 21845, 21846, 65535, 65536, 70000];
+  const str = (): string => {
+    const n = lengths[rnd(lengths.length)]!;
+    let s = '';
+    const ascii = rnd(3) === 0;
+    while (s.length < n) s += ascii ? 'x' : units[rnd(units.length)];
+    return s.slice(0, n);
+  };
+  const numbers = [0, 1, 23, 24, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, -1, -24, -25, -256, -257, -65536, -65537, -(2 ** 31), -(2 ** 31) - 1, -(2 ** 32), -(2 ** 32) - 1, 1.5, -0, NaN, Infinity, 1_700_000_000_123, 1_700_000_000_123.456];
+  for (let i = 0; i < 300; i++) {
+    const hit = makeHit({ id: str(), clientId: str(), userId: rnd(2) === 0 ? null : str(), metadata: rnd(2) === 0 ? {} : { protocol: str(), [str()]: str(), b: 'x' } });
+    hit.request.ip = str();
+    hit.request.serverReceivedTime = numbers[rnd(numbers.length)]!;
+    hit.request.headers = new Map(Array.from({ length: rnd(6) }, (_, j) => [`${str()}-${j}`, Array.from({ length: rnd(3) }, str)]));
+    hit.request.queryParams = new Map(Array.from({ length: rnd(6) }, (_, j) => [`${str()}-${j}`, Array.from({ length: rnd(3) }, str)]));
+    const body = randomBytes(lengths[rnd(lengths.length)]!);
+    hit.request.body = rnd(2) === 0 ? body : new Uint8Array(body);
+    if (rnd(2) === 0) hit.request.paramLayers = Array.from({ length: rnd(3) }, str);
+    const expected = Buffer.from(encodeHitItemGeneric(hit));
+    assert.ok(Buffer.from(encodeHitItem(hit)).equals(expected), `hit ${i}`);
+    assert.ok(Buffer.from(encodeHit(hit)).equals(Buffer.concat([Buffer.from([0x82, HIT_FORMAT_VERSION]), expected])), `frame ${i}`);
+  }
+});
+
+test('values the hit writer does not handle fall back to cbor-x', () => {
+  const hit = makeHit();
+  (hit.request as { body: unknown }).body = new Uint16Array([1, 2]);
+  assert.ok(Buffer.from(encodeHitItem(hit)).equals(Buffer.from(encodeHitItemGeneric(hit))));
+  const odd = makeHit();
+  (odd as { userId: unknown }).userId = 42;
+  assert.ok(Buffer.from(encodeHitItem(odd)).equals(Buffer.from(encodeHitItemGeneric(odd))));
+  // The writer is still in a clean state afterwards.
+  const plain = makeHit();
+  assert.ok(Buffer.from(encodeHitItem(plain)).equals(Buffer.from(encodeHitItemGeneric(plain))));
+});
+
+test('hits appended as runs give the same items and batch bytes as items encoded one by one', () => {
+  const hits = Array.from({ length: 3000 }, (_, i) => {
+    const h = makeHit();
+    if (i % 500 === 7) (h.request as { body: unknown }).body = new Uint16Array([i]); // written by cbor-x
+    if (i % 300 === 1) h.request.headers = new Map([['X-Big', ['x'.repeat(20_000 + i)]]]);
+    return h;
+  });
+  const encoded = new EncodedHits();
+  for (const h of hits.slice(0, 2000)) encoded.append(h);
+  const later = new EncodedHits();
+  for (const h of hits.slice(2000)) later.append(h);
+  const all = encoded.concat(later);
+  assert.is(all.length, 3000);
+  const expected = hits.map((h) => Buffer.from(encodeHitItemGeneric(h)));
+  const items = all.items();
+  assert.is(items.length, 3000);
+  items.forEach((item, i) => assert.ok(Buffer.from(item).equals(expected[i]!), `item ${i}`));
+  const batch = Buffer.concat([batchEnvelope(all.length), ...all.pieces()]);
+  assert.ok(batch.equals(Buffer.from(encodeHits(hits))));
+  assert.ok(Buffer.from(assembleHits(items)).equals(batch));
+  assert.ok(all.pieces().length < 100, 'a few runs, not one piece per item');
+});
+
+test('a header map written again gives the same bytes, and a map changed in place is written anew', () => {
+  const headers = new Map([['User-Agent', ['ua']], ['Origin', ['https://a.example']]]);
+  const hits = Array.from({ length: 4 }, () => makeHit());
+  for (const h of hits) h.request.headers = headers;
+  const same = (h: Hit): boolean => Buffer.from(encodeHitItem(h)).equals(Buffer.from(encodeHitItemGeneric(h)));
+  assert.ok(same(hits[0]!));
+  assert.ok(same(hits[1]!), 'copied');
+  headers.get('Origin')!.push('https://b.example');
+  assert.ok(same(hits[2]!), 'a value added');
+  headers.get('Origin')![0] = 'https://c.example';
+  assert.ok(same(hits[3]!), 'a value replaced');
+  headers.set('Accept', ['*/*']);
+  assert.ok(same(hits[0]!), 'a key added');
+  headers.delete('Accept');
+  headers.delete('User-Agent');
+  headers.set('User-Agent', ['ua']);
+  assert.ok(same(hits[1]!), 'keys reordered');
+  headers.set('X-New', ['1']); // so the item backed out below notes its own header bytes
+  const odd = makeHit();
+  odd.request.headers = headers;
+  odd.request.paramLayers = [7 as unknown as string]; // cbor-x writes this one: the writer backs out after the headers
+  assert.ok(same(odd));
+  hits[2]!.id = 'a longer id, so that this item lies differently from the one backed out';
+  assert.ok(same(hits[2]!), 'after a backed-out item');
 });
 
 test.run();

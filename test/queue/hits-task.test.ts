@@ -3,6 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   createHitsTask,
+  createHitsTaskFromBatch,
+  createHitsTaskFromBatchOffThread,
   createPingTask,
   decodeHitsTask,
   formatRfc3339Seconds,
@@ -68,6 +70,13 @@ test('undecodable task bodies become DropTaskError, so the consumer dead-letters
   drop({ type: 'process-hits', headers: {}, body: Uint8Array.from([1, 2, 3, 4]) }, /does not inflate/);
   drop({ type: 'process-hits', headers: {}, body: deflateSync(Uint8Array.from([0x83, 1, 2])) }, /invalid hit encoding/);
   drop({ ...createHitsTask([makeHit()]), type: 'other' }, /not a process-hits task/);
+});
+
+test('a task compressed off the event loop has the very bytes of one compressed on it', async () => {
+  const batch = HitBatch.of(Array.from({ length: 3000 }, () => makeHit()));
+  const onLoop = createHitsTaskFromBatch(batch, 'same-id');
+  const offLoop = await createHitsTaskFromBatchOffThread(batch, 'same-id');
+  assert.equal(offLoop, onLoop);
 });
 
 test('hitsTaskSink publishes one task per call', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseQueryString, QueryStringError } from '../../src/receiver/querystring.js';
+import { assertDecodable, firstRawValuesInLayers, firstValueIn, parseQueryString, QueryStringError } from '../../src/receiver/querystring.js';
 
 const entries = (raw: string): [string, string[]][] => [...parseQueryString(raw)];
 
@@ -67,6 +67,62 @@ test('garbage never throws anything but QueryStringError', () => {
       assert.instance(err, QueryStringError);
     }
   }
+});
+
+test('assertDecodable refuses exactly what the parser refuses, with the same error', () => {
+  let seed = 7;
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const pieces = ['%', '&', '=', '+', 'a', 'cid', '%63id', '%C3', '%A9', '%E2', '%82', '%AC', '%F0', '%9F', '%98', '%80', '%ED', '%A0', '%BF', '%C0', '%F4', '%90', '%FF', '%2', '%zz', '%41', 'é', '\ud800', '😀', '%e2%80%93', '%25'];
+  const outcome = (f: () => unknown): string => {
+    try {
+      f();
+      return 'ok';
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  let refused = 0;
+  for (let i = 0; i < 20000; i++) {
+    let s = '';
+    for (let j = rnd(12); j > 0; j--) s += pieces[rnd(pieces.length)];
+    const expected = outcome(() => parseQueryString(s));
+    if (expected !== 'ok') refused++;
+    assert.is(outcome(() => assertDecodable(s)), expected, JSON.stringify(s));
+  }
+  assert.ok(refused > 1000 && refused < 19000, 'both outcomes are exercised');
+});
+
+test('first values: encoded keys match, a later layer wins, a bare key is empty', () => {
+  assert.is(firstValueIn('a=1&%63id=x%20y&cid=z', 'cid'), 'x y');
+  assert.is(firstValueIn('a=1&cid&cid=z', 'cid'), '');
+  assert.is(firstValueIn('a=1&ci=d', 'cid'), undefined);
+  assert.equal(firstRawValuesInLayers(['cid=1&en=a&tid=T', 'en=b%20c'], ['cid', 'tid', 'uid', 'en']), ['1', 'T', undefined, 'b%20c']);
+});
+
+test('first values found without parsing agree with the parsed map, escaped keys included', () => {
+  let seed = 9;
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const pieces = ['%', '&', '=', '+', 'a', 'cid', 'en', 'tid', 'uid', '%63id', 'c%69d', 'ci+d', 'e%6E', '%C3%A9', '%41', 'é', 'x', '1', 'ci', 'd', 'n', '&&', '=='];
+  const keys = ['cid', 'tid', 'uid', 'en'];
+  let checked = 0;
+  for (let i = 0; i < 20000; i++) {
+    let s = '';
+    for (let j = rnd(16); j > 0; j--) s += pieces[rnd(pieces.length)];
+    let parsed: Map<string, string[]>;
+    try {
+      parsed = parseQueryString(s);
+    } catch {
+      continue;
+    }
+    checked++;
+    const raws = firstRawValuesInLayers([s], keys);
+    keys.forEach((k, n) => {
+      assert.is(firstValueIn(s, k), parsed.get(k)?.[0], `${JSON.stringify(s)} ${k}`);
+      const raw = raws[n];
+      assert.is(raw === undefined ? undefined : parseQueryString(`k=${raw}`).get('k')?.[0] ?? '', parsed.get(k)?.[0], `${JSON.stringify(s)} ${k} (raw)`);
+    });
+  }
+  assert.ok(checked > 5000);
 });
 
 test.run();

@@ -1,5 +1,5 @@
 import { decodeHitItems } from '../../hits/hit-codec.js';
-import { createHitsTaskFromBatch, HitBatch, type HitsSink } from '../hits-task.js';
+import { createHitsTaskFromBatchOffThread, HitBatch, type HitsSink } from '../hits-task.js';
 import type { Publisher } from '../task.js';
 import { PARTITION_HEADER, partitionOf } from './partitions.js';
 
@@ -32,8 +32,8 @@ export function partitionedHitsSink(publisher: Publisher, partitions: number): H
     });
     for (const slice of [...slices.keys()].sort((a, b) => a - b)) {
       await Promise.all(
-        [...(slices.get(slice) as Map<number, Uint8Array[]>)].map(([p, items]) => {
-          const task = createHitsTaskFromBatch(new HitBatch(items));
+        [...(slices.get(slice) as Map<number, Uint8Array[]>)].map(async ([p, items]) => {
+          const task = await createHitsTaskFromBatchOffThread(new HitBatch(items));
           task.headers[PARTITION_HEADER] = String(p);
           return publisher.publish(task);
         }),

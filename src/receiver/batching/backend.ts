@@ -9,6 +9,11 @@ export interface BatchingBackend {
    */
   append(hits: readonly Hit[]): Promise<void>;
   /**
+   * Stages hits at once, for backends whose promise is only to hold them in memory: what
+   * `append` does, without a promise. Throws `StorageFullError` the same way. Optional.
+   */
+  appendNow?(hits: readonly Hit[]): void;
+  /**
    * Hands everything staged to `sink` in a single call and forgets it once the sink resolves.
    * When the sink throws, the hits stay staged for the next flush and the error propagates.
    * Resolves to the number of hits handed over; with nothing staged the sink is not called.

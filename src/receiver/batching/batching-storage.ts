@@ -19,6 +19,8 @@ export interface BatchingStorageOptions {
 
 type FlushReason = 'size' | 'timeout' | 'startup' | 'close' | 'manual';
 
+function ignore(): void {}
+
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -78,6 +80,19 @@ export class BatchingStorage implements HitStorage {
     this.pending += hits.length;
     // Waiting for the flush gives back-pressure when the queue is slow; its outcome is not ours.
     if (this.pending >= this.batchSize) await this.requestFlush('size');
+  }
+
+  /**
+   * `push` without promises when the backend stages in memory: the hits are staged before this
+   * returns, and only a flush that is due makes the caller wait (back-pressure, as in `push`).
+   */
+  stage(hits: Hit[]): Promise<void> | undefined {
+    const backend = this.backend;
+    if (this.closing !== null || hits.length === 0 || backend.appendNow === undefined) return this.push(hits);
+    backend.appendNow(hits);
+    this.pending += hits.length;
+    if (this.pending >= this.batchSize) return this.requestFlush('size').then(ignore);
+    return undefined;
   }
 
   /** Flushes now (after any flush under way) and resolves to whether it succeeded. */

@@ -1,6 +1,6 @@
 import type { Hit } from '../../hits/hit.js';
 import { HitBatch, type HitsSink } from '../../queue/hits-task.js';
-import { encodeHitItem } from '../../hits/hit-codec.js';
+import { EncodedHits } from '../../hits/hit-codec.js';
 import { StorageFullError } from '../hit-storage.js';
 import type { BatchingBackend } from './backend.js';
 
@@ -12,9 +12,12 @@ export interface MemoryBatchingBackendOptions {
   maxPendingHits?: number;
 }
 
-/** Hits held in memory (encoded as they arrive) until flushed: fast, but lost if the process dies. */
+/**
+ * Hits held in memory (encoded as they arrive, into a few runs of memory) until flushed: fast,
+ * but lost if the process dies.
+ */
 export class MemoryBatchingBackend implements BatchingBackend {
-  private staged: Uint8Array[] = [];
+  private staged = new EncodedHits();
   private flushing = 0;
   private readonly maxPendingHits: number;
 
@@ -23,10 +26,14 @@ export class MemoryBatchingBackend implements BatchingBackend {
   }
 
   async append(hits: readonly Hit[]): Promise<void> {
+    this.appendNow(hits);
+  }
+
+  appendNow(hits: readonly Hit[]): void {
     if (this.staged.length + this.flushing + hits.length > this.maxPendingHits) {
       throw new StorageFullError(`receiver batching holds ${this.staged.length + this.flushing} hits; the limit is ${this.maxPendingHits}`);
     }
-    for (const h of hits) this.staged.push(encodeHitItem(h));
+    for (let i = 0; i < hits.length; i++) this.staged.append(hits[i]!);
   }
 
   async flush(sink: HitsSink): Promise<number> {
@@ -34,7 +41,7 @@ export class MemoryBatchingBackend implements BatchingBackend {
     // Take the batch out so hits appended during the sink call are not part of it; put it
     // back in front of them if the sink fails.
     const batch = this.staged;
-    this.staged = [];
+    this.staged = new EncodedHits();
     this.flushing = batch.length;
     try {
       await sink(new HitBatch(batch));

@@ -1,0 +1,346 @@
+/**
+ * Writes a hit's wire array (see hit-codec.ts) as CBOR, byte for byte what the cbor-x encoder
+ * of `cbor.ts` writes for the same array, without building that array and its flattened
+ * multi-maps first and without cbor-x's per-value type dispatch: the receiver encodes every
+ * hit it accepts, so this runs once per hit on the request path.
+ *
+ * Only the shapes a hit normally has are written here (strings, a finite or non-finite number,
+ * null, a byte string, arrays of strings); anything else makes `writeHitWire` return null and
+ * the caller falls back to cbor-x, so the bytes never depend on which path ran.
+ *
+ * Results are views into shared slabs of memory (as cbor-x's are into its own buffers): a few
+ * large allocations instead of one per hit. A slab is released once no view of it is left.
+ */
+import type { Hit } from './hit.js';
+
+const SLAB_BYTES = 256 * 1024;
+
+let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+let pos = 0;
+let start = 0;
+
+/**
+ * Buffer's own UTF-8 writer, without `write()`'s argument juggling; cbor-x calls the same one
+ * (so lone surrogates become U+FFFD in both), and `write()` falls back to it when it is absent.
+ */
+const utf8Write: (this: Buffer, value: string, offset: number, length: number) => number =
+  (Buffer.prototype as unknown as { utf8Write?: (this: Buffer, value: string, offset: number, length: number) => number }).utf8Write ??
+  function (this: Buffer, value: string, offset: number, length: number): number {
+    return this.write(value, offset, length, 'utf8');
+  };
+
+/** Thrown inside the writer when a value has a shape it does not write; never escapes. */
+const UNSUPPORTED = new Error('unsupported hit wire value');
+
+/** Makes room for `n` more bytes, moving the item written so far to a new slab when needed. */
+function room(n: number): void {
+  if (pos + n <= slab.length) return;
+  const used = pos - start;
+  const next = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, (used + n) * 2));
+  slab.copy(next, 0, start, pos);
+  slab = next;
+  start = 0;
+  pos = used;
+}
+
+/** A CBOR head: `major` is the major type already shifted (0x40 bytes, 0x60 text, 0x80 array). */
+function head(major: number, n: number): void {
+  if (n < 0x18) {
+    slab[pos++] = major | n;
+  } else if (n < 0x100) {
+    slab[pos++] = major | 0x18;
+    slab[pos++] = n;
+  } else if (n < 0x10000) {
+    slab[pos++] = major | 0x19;
+    slab[pos++] = n >> 8;
+    slab[pos++] = n & 0xff;
+  } else {
+    slab[pos++] = major | 0x1a;
+    slab.writeUInt32BE(n, pos);
+    pos += 4;
+  }
+}
+
+function headSize(n: number): number {
+  return n < 0x18 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
+}
+
+function text(value: unknown): void {
+  if (typeof value !== 'string') throw UNSUPPORTED;
+  const length = value.length;
+  room(5 + length * 3);
+  const guess = headSize(length);
+  const at = pos + guess;
+  let n: number;
+  if (length < 0x40) {
+    // cbor-x encodes short strings with this loop, which writes a lone surrogate as three bytes
+    // (longer strings go through Buffer's UTF-8 writer, which replaces it): keep both ways.
+    const out = slab;
+    let i = 0;
+    for (; i < length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) break;
+      out[at + i] = c;
+    }
+    let p = at + i;
+    for (; i < length; i++) {
+      let c1 = value.charCodeAt(i);
+      let c2: number;
+      if (c1 < 0x80) {
+        out[p++] = c1;
+      } else if (c1 < 0x800) {
+        out[p++] = (c1 >> 6) | 0xc0;
+        out[p++] = (c1 & 0x3f) | 0x80;
+      } else if ((c1 & 0xfc00) === 0xd800 && ((c2 = value.charCodeAt(i + 1)) & 0xfc00) === 0xdc00) {
+        c1 = 0x10000 + ((c1 & 0x03ff) << 10) + (c2 & 0x03ff);
+        i++;
+        out[p++] = (c1 >> 18) | 0xf0;
+        out[p++] = ((c1 >> 12) & 0x3f) | 0x80;
+        out[p++] = ((c1 >> 6) & 0x3f) | 0x80;
+        out[p++] = (c1 & 0x3f) | 0x80;
+      } else {
+        out[p++] = (c1 >> 12) | 0xe0;
+        out[p++] = ((c1 >> 6) & 0x3f) | 0x80;
+        out[p++] = (c1 & 0x3f) | 0x80;
+      }
+    }
+    n = p - at;
+  } else {
+    n = utf8Write.call(slab, value, at, slab.length - at);
+  }
+  const size = headSize(n);
+  if (size !== guess) slab.copyWithin(pos + size, at, at + n);
+  head(0x60, n);
+  pos += n;
+}
+
+function textOrNull(value: unknown): void {
+  if (value === null) {
+    room(1);
+    slab[pos++] = 0xf6;
+  } else {
+    text(value);
+  }
+}
+
+function number(value: unknown): void {
+  if (typeof value !== 'number') throw UNSUPPORTED;
+  room(9);
+  if (value >>> 0 === value) {
+    head(0x00, value);
+  } else if (value >> 0 === value) {
+    // negative int32, as cbor-x writes it
+    if (value >= -0x18) {
+      slab[pos++] = 0x1f - value;
+    } else if (value >= -0x100) {
+      slab[pos++] = 0x38;
+      slab[pos++] = ~value;
+    } else if (value >= -0x10000) {
+      slab[pos++] = 0x39;
+      slab.writeUInt16BE(~value, pos);
+      pos += 2;
+    } else {
+      slab[pos++] = 0x3a;
+      slab.writeUInt32BE(~value >>> 0, pos);
+      pos += 4;
+    }
+  } else if (value < 0 && value >= -0x100000000 && Math.floor(value) === value) {
+    slab[pos++] = 0x3a;
+    slab.writeUInt32BE(-1 - value, pos);
+    pos += 4;
+  } else {
+    slab[pos++] = 0xfb;
+    slab.writeDoubleBE(value, pos);
+    pos += 8;
+  }
+}
+
+function bytes(value: unknown): void {
+  // cbor-x writes a plain Uint8Array or a Buffer as an untagged byte string with these
+  // settings; other views (or a Uint8Array subclass) take the fallback.
+  if (!(value instanceof Uint8Array) || (value.constructor !== Uint8Array && value.constructor !== Buffer)) throw UNSUPPORTED;
+  const n = value.byteLength;
+  room(5 + n);
+  head(0x40, n);
+  if (n > 0) slab.set(value, pos);
+  pos += n;
+}
+
+function arrayHead(n: number): void {
+  room(5);
+  head(0x80, n);
+}
+
+function texts(values: unknown): void {
+  if (!Array.isArray(values)) throw UNSUPPORTED;
+  arrayHead(values.length);
+  for (let i = 0; i < values.length; i++) text(values[i]);
+}
+
+function entry(values: unknown, key: unknown): void {
+  text(key);
+  texts(values);
+}
+
+/** A multi-map as `[key, [values…], key, …]` (`forEach`: no entry array per key). */
+function multiMap(m: Map<string, string[]>): void {
+  if (!(m instanceof Map)) throw UNSUPPORTED;
+  arrayHead(m.size * 2);
+  m.forEach(entry);
+}
+
+/**
+ * The header map written last, what it held then (`[key, values, values.length, value…, …]`,
+ * the very objects) and its bytes. The receiver hands the same map to every hit of a
+ * connection whose headers do not change (see ReceiverServer), so its bytes are copied rather
+ * than written again once a walk over the map finds every key, value list and value the same
+ * objects as before: a changed map is never mistaken for the old one.
+ */
+let lastMap: Map<string, string[]> | null = null;
+let lastMapBytes: Uint8Array | null = null;
+const lastMapHeld: unknown[] = [];
+let heldAt = 0;
+let heldSame = true;
+
+function holdEntry(values: string[], key: string): void {
+  lastMapHeld.push(key, values, values.length);
+  for (let i = 0; i < values.length; i++) lastMapHeld.push(values[i]);
+}
+
+function compareEntry(values: string[], key: string): void {
+  if (!heldSame) return;
+  const held = lastMapHeld;
+  if (held[heldAt] !== key || held[heldAt + 1] !== values || held[heldAt + 2] !== values.length) {
+    heldSame = false;
+    return;
+  }
+  heldAt += 3;
+  for (let i = 0; i < values.length; i++) {
+    if (held[heldAt++] !== values[i]) {
+      heldSame = false;
+      return;
+    }
+  }
+}
+
+function unchangedSinceLastWrite(m: Map<string, string[]>): boolean {
+  if (m !== lastMap || lastMapBytes === null) return false;
+  heldAt = 0;
+  heldSame = true;
+  m.forEach(compareEntry);
+  return heldSame && heldAt === lastMapHeld.length;
+}
+
+/** `multiMap` for the headers, copying the bytes of the last write when the map is unchanged. */
+function headerMap(m: Map<string, string[]>): void {
+  if (unchangedSinceLastWrite(m)) {
+    const bytes = lastMapBytes!;
+    room(bytes.byteLength);
+    slab.set(bytes, pos);
+    pos += bytes.byteLength;
+    return;
+  }
+  const from = pos - start; // relative: `room` may move the item to a new slab meanwhile
+  multiMap(m);
+  lastMap = m;
+  lastMapBytes = slab.subarray(start + from, pos);
+  lastMapHeld.length = 0;
+  m.forEach(holdEntry);
+}
+
+/** Metadata as `[key, value, …]` with the keys sorted. */
+function metadata(md: Record<string, string>): void {
+  if (typeof md !== 'object' || md === null) throw UNSUPPORTED;
+  let count = 0;
+  for (const k in md) if (Object.prototype.hasOwnProperty.call(md, k)) count++;
+  if (count <= 1) {
+    // Nothing to sort (hits carry just the protocol here).
+    arrayHead(count * 2);
+    for (const k in md) {
+      if (!Object.prototype.hasOwnProperty.call(md, k)) continue;
+      text(k);
+      text(md[k]);
+    }
+    return;
+  }
+  const keys = Object.keys(md).sort();
+  arrayHead(keys.length * 2);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    text(k);
+    text(md[k]);
+  }
+}
+
+/** Writes the item at `[start, pos)`; false (nothing written) for a shape left to cbor-x. */
+function writeItem(hit: Hit, prefix: readonly number[] | undefined): boolean {
+  start = pos;
+  try {
+    if (prefix !== undefined) {
+      room(prefix.length);
+      for (let i = 0; i < prefix.length; i++) slab[pos++] = prefix[i]!;
+    }
+    const r = hit.request;
+    const layers = r.paramLayers;
+    arrayHead(16);
+    text(hit.id);
+    text(hit.authoritativeClientId);
+    text(hit.clientId);
+    text(hit.eventName);
+    text(hit.propertyId);
+    textOrNull(hit.userId);
+    metadata(hit.metadata);
+    text(r.ip);
+    text(r.host);
+    number(r.serverReceivedTime);
+    if (layers === undefined) multiMap(r.queryParams);
+    else arrayHead(0);
+    bytes(r.body);
+    text(r.path);
+    text(r.method);
+    headerMap(r.headers);
+    if (layers === undefined || layers === null) textOrNull(null);
+    else texts(layers);
+  } catch (err) {
+    pos = start;
+    // The header bytes of this item, if just noted, are about to be written over.
+    lastMap = null;
+    lastMapBytes = null;
+    if (err === UNSUPPORTED) return false;
+    throw err;
+  }
+  return true;
+}
+
+/**
+ * The CBOR of `[HIT_FIELD_COUNT fields]` for a hit (the hit-item encoding), or null when a value
+ * has a shape this writer leaves to cbor-x. `prefix` bytes are written first (a frame envelope).
+ */
+export function writeHitWire(hit: Hit, prefix?: readonly number[]): Uint8Array | null {
+  if (!writeItem(hit, prefix)) return null;
+  const out = slab.subarray(start, pos);
+  start = pos;
+  return out;
+}
+
+/** Where the last `appendHitWire` put its bytes: `slab[start, end)`. */
+export const lastAppended = { slab: slab as Uint8Array, start: 0, end: 0 };
+
+/**
+ * Writes a hit's item like `writeHitWire`, without making a view of it: the bytes are described
+ * by `lastAppended` (until the next write). `fallback` gives the bytes for a hit of a shape the
+ * writer leaves to cbor-x; they are copied into the slab the same way.
+ */
+export function appendHitWire(hit: Hit, fallback: (hit: Hit) => Uint8Array): void {
+  if (!writeItem(hit, undefined)) {
+    const bytes = fallback(hit);
+    start = pos;
+    room(bytes.byteLength);
+    slab.set(bytes, pos);
+    pos += bytes.byteLength;
+  }
+  lastAppended.slab = slab;
+  lastAppended.start = start;
+  lastAppended.end = pos;
+  start = pos;
+}

@@ -99,6 +99,26 @@ test('CSV fields are quoted only when needed, as Go encoding/csv does', () => {
   assert.is(csvField('\\.'), '"\\."');
   assert.is(csvField('zażółć 😀'), 'zażółć 😀');
   assert.is(csvLine(['a', null, '', 'b,c']), 'a,,,"b,c"\n');
+  assert.is(csvField('\u3000ideographic space'), '"\u3000ideographic space"');
+  assert.is(csvField('\u2028'), '"\u2028"');
+  assert.is(csvField('\ufeffbom'), '\ufeffbom', 'U+FEFF is not white space to Go');
+  assert.is(csvField('x'.repeat(300) + ','), `"${'x'.repeat(300)},"`);
+  assert.is(csvField('x'.repeat(300)), 'x'.repeat(300));
+});
+
+test('CSV quoting agrees with the rule written as regular expressions, on random text', () => {
+  const leading = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
+  const special = /[",\r\n]/;
+  const units = ['a', ' ', '\t', ',', '"', '\n', '\r', '\u0085', '\u00a0', '\u2000', '\u200b', '\u3000', '\ufeff', '\\', '.', 'ż', '😀'];
+  let seed = 7;
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  for (let i = 0; i < 5000; i++) {
+    let text = '';
+    const n = [0, 1, 2, 3, 10, 300][rnd(6)]!;
+    while (text.length < n) text += units[rnd(units.length)];
+    const quoted = text !== '' && (special.test(text) || leading.test(text) || text === '\\.');
+    assert.is(csvField(text), quoted ? `"${text.replace(/"/g, '""')}"` : text, JSON.stringify(text));
+  }
 });
 
 const item = new Struct([new Field('name', new Utf8(), true), new Field('price', new Float64(), true)]);

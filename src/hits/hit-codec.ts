@@ -246,18 +246,36 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
-function str(v: unknown, where: string): string {
-  if (typeof v !== 'string') fail(where, `expected a string, got ${describe(v)}`);
+/**
+ * Where a value sits: `where` plus a field (`.ip`) or an index. The path is only put together
+ * when the value is wrong; building it for every field of every hit was a steady source of
+ * garbage on the worker's decode path.
+ */
+type At = string | number;
+
+function path(where: string, at: At): string {
+  return typeof at === 'number' ? `${where}[${at}]` : where + at;
+}
+
+function str(v: unknown, where: string, at: At = ''): string {
+  if (typeof v !== 'string') fail(path(where, at), `expected a string, got ${describe(v)}`);
   return v;
 }
 
-function arr(v: unknown, where: string): unknown[] {
-  if (!Array.isArray(v)) fail(where, `expected an array, got ${describe(v)}`);
+function arr(v: unknown, where: string, at: At = ''): unknown[] {
+  if (!Array.isArray(v)) fail(path(where, at), `expected an array, got ${describe(v)}`);
   return v;
 }
 
-function bytes(v: unknown, where: string): Uint8Array {
-  if (!(v instanceof Uint8Array)) fail(where, `expected a byte string, got ${describe(v)}`);
+/** An array of strings, kept as decoded (no copy) once every item is checked. */
+function strings(v: unknown, where: string, at: At): string[] {
+  const list = arr(v, where, at);
+  for (let j = 0; j < list.length; j++) if (typeof list[j] !== 'string') str(list[j], path(where, at), j);
+  return list as string[];
+}
+
+function bytes(v: unknown, where: string, at: At = ''): Uint8Array {
+  if (!(v instanceof Uint8Array)) fail(path(where, at), `expected a byte string, got ${describe(v)}`);
   // Copy into a plain Uint8Array: the decoder hands out views into the whole input buffer,
   // which would otherwise stay alive as long as any hit does.
   return new Uint8Array(v);
@@ -268,10 +286,9 @@ function multiMap(v: unknown, where: string): Map<string, string[]> {
   if (flat.length % 2 !== 0) fail(where, 'odd number of entries in a key/values list');
   const out = new Map<string, string[]>();
   for (let i = 0; i < flat.length; i += 2) {
-    const key = str(flat[i], `${where}[${i}]`);
+    const key = str(flat[i], where, i);
     if (out.has(key)) fail(where, `key ${JSON.stringify(key)} appears twice`);
-    const values = arr(flat[i + 1], `${where}[${i + 1}]`);
-    out.set(key, values.map((x, j) => str(x, `${where}[${i + 1}][${j}]`)));
+    out.set(key, strings(flat[i + 1], where, i + 1));
   }
   return out;
 }
@@ -281,8 +298,8 @@ function metadata(v: unknown, where: string): Record<string, string> {
   if (flat.length % 2 !== 0) fail(where, 'odd number of entries in a key/value list');
   const out: Record<string, string> = {};
   for (let i = 0; i < flat.length; i += 2) {
-    const key = str(flat[i], `${where}[${i}]`);
-    const value = str(flat[i + 1], `${where}[${i + 1}]`);
+    const key = str(flat[i], where, i);
+    const value = str(flat[i + 1], where, i + 1);
     if (Object.prototype.hasOwnProperty.call(out, key)) fail(where, `key ${JSON.stringify(key)} appears twice`);
     // `out['__proto__'] = v` would replace the prototype instead of storing a key; only that key
     // takes the slower defineProperty.
@@ -302,9 +319,9 @@ function wireToHit(v: unknown, where: string): Hit {
   let paramLayers: string[] | undefined;
   let queryParams: Map<string, string[]> | undefined;
   if (layersWire === null) {
-    queryParams = multiMap(a[10], `${where}.queryParams`);
+    queryParams = multiMap(a[10], where + '.queryParams');
   } else {
-    paramLayers = arr(layersWire, `${where}.paramLayers`).map((x, i) => str(x, `${where}.paramLayers[${i}]`));
+    paramLayers = strings(layersWire, where, '.paramLayers');
     // Parsed when first read: a hit passes several hops (queue, state, spool) that never look
     // at its parameters. Checking the escapes here keeps a damaged layer a decode error.
     for (const [i, layer] of paramLayers.entries()) {
@@ -317,22 +334,22 @@ function wireToHit(v: unknown, where: string): Hit {
   }
   if (typeof srt !== 'number' || !Number.isFinite(srt)) fail(`${where}.serverReceivedTime`, `expected a finite number, got ${describe(srt)}`);
   const fields = {
-    ip: str(a[7], `${where}.ip`),
-    host: str(a[8], `${where}.host`),
+    ip: str(a[7], where, '.ip'),
+    host: str(a[8], where, '.host'),
     serverReceivedTime: srt,
-    body: bytes(a[11], `${where}.body`),
-    path: str(a[12], `${where}.path`),
-    method: str(a[13], `${where}.method`),
-    headers: multiMap(a[14], `${where}.headers`),
+    body: bytes(a[11], where, '.body'),
+    path: str(a[12], where, '.path'),
+    method: str(a[13], where, '.method'),
+    headers: multiMap(a[14], where + '.headers'),
   };
   return {
-    id: str(a[0], `${where}.id`),
-    authoritativeClientId: str(a[1], `${where}.authoritativeClientId`),
-    clientId: str(a[2], `${where}.clientId`),
-    eventName: str(a[3], `${where}.eventName`),
-    propertyId: str(a[4], `${where}.propertyId`),
+    id: str(a[0], where, '.id'),
+    authoritativeClientId: str(a[1], where, '.authoritativeClientId'),
+    clientId: str(a[2], where, '.clientId'),
+    eventName: str(a[3], where, '.eventName'),
+    propertyId: str(a[4], where, '.propertyId'),
     userId,
-    metadata: metadata(a[6], `${where}.metadata`),
+    metadata: metadata(a[6], where + '.metadata'),
     request: paramLayers !== undefined ? lazyRequest({ ...fields, paramLayers }, parseLayers) : { ...fields, queryParams: queryParams ?? new Map() },
   };
 }

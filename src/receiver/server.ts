@@ -45,6 +45,12 @@ function send(res: ServerResponse, r: Response, head = false): undefined {
   return undefined;
 }
 
+/** 413, closing the connection: the rest of an oversized body is not worth reading. */
+function payloadTooLarge(res: ServerResponse, limit: number): void {
+  res.setHeader('Connection', 'close');
+  send(res, plain(413, `Payload Too Large: the body exceeds ${limit} bytes`));
+}
+
 function plain(status: number, body: string, extra: Record<string, string> = {}): Response {
   return { status, headers: { 'Content-Type': TEXT, ...extra }, body };
 }
@@ -189,8 +195,7 @@ export class ReceiverServer {
     }
     const declared = Number(contentLength ?? 0);
     if (declared > limit) {
-      res.setHeader('Connection', 'close');
-      send(res, plain(413, `Payload Too Large: the body exceeds ${limit} bytes`));
+      payloadTooLarge(res, limit);
       req.destroy();
       return undefined;
     }
@@ -203,8 +208,7 @@ export class ReceiverServer {
     }
     return readBody(req, limit).then((body) => {
       if (body === null) {
-        res.setHeader('Connection', 'close');
-        send(res, plain(413, `Payload Too Large: the body exceeds ${limit} bytes`));
+        payloadTooLarge(res, limit);
         return undefined;
       }
       return this.hitsWithBody(req, res, protocol, path, rawQuery, url, receivedAt, hostText, body);

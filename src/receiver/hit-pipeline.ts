@@ -72,11 +72,7 @@ export class HitPipeline {
       }
       hit.metadata[PROTOCOL_METADATA_KEY] = hitProtocol;
     }
-    // A request that only asks for a check (a debug endpoint) leaves no trace.
-    if (hits.length === 0) {
-      const r = protocol.successResponse(request, hits);
-      return { status: r.status, headers: r.headers, body: r.body, hits };
-    }
+    if (hits.length === 0) return this.accepted(protocol, request, hits);
     let staged: Promise<void> | undefined;
     try {
       staged = storage.stage !== undefined ? storage.stage(hits) : storage.push(hits);
@@ -100,7 +96,8 @@ export class HitPipeline {
 
   private accepted(protocol: Protocol, request: TrackingRequest & { url: string }, hits: Hit[]): Outcome {
     const rawLog = this.deps.rawLog;
-    if (rawLog !== null) {
+    // A request that only asks for a check (a debug endpoint) gives no hits and leaves no trace.
+    if (rawLog !== null && hits.length > 0) {
       const first = hits[0];
       rawLog.store(
         recordRequest({

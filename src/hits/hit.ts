@@ -58,12 +58,16 @@ export const EVENT_TIME_METADATA_KEY = 'event_time_micros';
 /** The platform of an app-stream event (`android`, `ios`, `app`); web events leave it unset. */
 export const PLATFORM_METADATA_KEY = 'platform';
 
-/** The event's own time in milliseconds: the client's date when it sent one, else the server-received time. */
-export function eventTimeMs(hit: Hit): number {
+/** The event's own time in microseconds: the client's date when it sent one, else the server-received time. */
+export function eventTimeMicros(hit: Hit): number {
   const micros = hit.metadata[EVENT_TIME_METADATA_KEY];
-  if (micros === undefined) return hit.request.serverReceivedTime;
-  const ms = Math.floor(Number(micros) / 1000);
-  return Number.isFinite(ms) ? ms : hit.request.serverReceivedTime;
+  const n = micros === undefined ? NaN : Number(micros);
+  return Number.isSafeInteger(n) ? n : hit.request.serverReceivedTime * 1000;
+}
+
+/** `eventTimeMicros` in whole milliseconds. */
+export function eventTimeMs(hit: Hit): number {
+  return hit.metadata[EVENT_TIME_METADATA_KEY] === undefined ? hit.request.serverReceivedTime : Math.floor(eventTimeMicros(hit) / 1000);
 }
 
 /** First value of a parameter, or undefined when absent (the way every column reads params). */

@@ -1,6 +1,6 @@
 import type { EventColumn } from '../../../src/schema/column.js';
 import { parseGoFloat64 } from '../../../src/schema/go-number.js';
-import { EVENT_TIME_METADATA_KEY, type Hit } from '../../../src/hits/hit.js';
+import { eventTimeMicros, type Hit } from '../../../src/hits/hit.js';
 import { eventColumn } from '../../../columns/generic/simple.js';
 import { Ga4Event } from './interfaces.js';
 import type { UserProperty } from './nested-types.js';
@@ -13,16 +13,10 @@ const NUMBER_PREFIX = 'upn.';
  */
 export const USER_PROPERTY_TIME_PREFIX = '_upt.';
 
-function eventMicros(hit: Hit): number {
-  const micros = hit.metadata[EVENT_TIME_METADATA_KEY];
-  const n = micros === undefined ? NaN : Number(micros);
-  return Number.isSafeInteger(n) ? n : hit.request.serverReceivedTime * 1000;
-}
-
 function setTime(hit: Hit, name: string): number {
   const raw = hit.request.queryParams.get(USER_PROPERTY_TIME_PREFIX + name)?.[0];
   const n = raw === undefined || !/^\d{1,16}$/.test(raw) ? NaN : Number(raw);
-  return Number.isSafeInteger(n) ? n : eventMicros(hit);
+  return Number.isSafeInteger(n) ? n : eventTimeMicros(hit);
 }
 
 /**

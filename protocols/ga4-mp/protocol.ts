@@ -59,6 +59,19 @@ export function measurementProtocolClientKey(clientId: string, sessionId: string
   return sessionId === undefined || sessionId === '' ? `${clientId}|mp` : `${clientId}|mp|${sessionId}`;
 }
 
+function queryParam(request: TrackingRequest, key: string): string {
+  return firstValueInLayers([request.rawQuery], key) ?? '';
+}
+
+/** The stream the query names: a web stream's measurement_id or an app stream's firebase_app_id, exactly one. */
+function streamOf(request: TrackingRequest): { stream: StreamKind; streamId: string } {
+  const web = queryParam(request, 'measurement_id');
+  const app = queryParam(request, 'firebase_app_id');
+  if (web !== '' && app !== '') throw new ProtocolError('send either `measurement_id` (web stream) or `firebase_app_id` (app stream), not both');
+  if (web === '' && app === '') throw new ProtocolError('`measurement_id` (web stream) or `firebase_app_id` (app stream) is a required query parameter');
+  return web !== '' ? { stream: 'web', streamId: web } : { stream: 'app', streamId: app };
+}
+
 interface Checked {
   property: PropertySettings;
   stream: StreamKind;
@@ -109,22 +122,13 @@ export class Ga4MeasurementProtocol implements Protocol {
   }
 
   private debugMessages(request: TrackingRequest): ValidationMessage[] {
-    const query = (key: string): string => firstValueInLayers([request.rawQuery], key) ?? '';
-    const web = query('measurement_id');
-    const stream: StreamKind = web !== '' ? 'web' : 'app';
-    return readPayload(request.body, stream, request.serverReceivedTime).messages;
+    return readPayload(request.body, streamOf(request).stream, request.serverReceivedTime).messages;
   }
 
   /** Stream, property and secret from the query (errors thrown), then the body (problems listed). */
   private check(request: TrackingRequest, context: ParseContext): Checked {
     const debug = request.path === MP_DEBUG_PATH;
-    const query = (key: string): string => firstValueInLayers([request.rawQuery], key) ?? '';
-    const web = query('measurement_id');
-    const app = query('firebase_app_id');
-    if (web !== '' && app !== '') throw new ProtocolError('send either `measurement_id` (web stream) or `firebase_app_id` (app stream), not both');
-    if (web === '' && app === '') throw new ProtocolError('`measurement_id` (web stream) or `firebase_app_id` (app stream) is a required query parameter');
-    const stream: StreamKind = web !== '' ? 'web' : 'app';
-    const streamId = web !== '' ? web : app;
+    const { stream, streamId } = streamOf(request);
     const idParam = stream === 'web' ? 'measurement_id' : 'firebase_app_id';
     let property: PropertySettings;
     try {
@@ -141,7 +145,7 @@ export class Ga4MeasurementProtocol implements Protocol {
     if (secrets.length === 0) {
       throw new ProtocolError(`the Measurement Protocol is not enabled for property ${property.id}: configure measurement_protocol.api_secrets for it`, status);
     }
-    const secret = query('api_secret');
+    const secret = queryParam(request, 'api_secret');
     if (secret === '') throw new ProtocolError('`api_secret` is a required query parameter', status);
     if (!secretMatches(secret, secrets)) throw new ProtocolError(`\`api_secret\` is not a secret of property ${property.id}`, status);
     const { payload, messages } = readPayload(request.body, stream, request.serverReceivedTime);

@@ -23,12 +23,21 @@ function start(properties: PropertySettings[] = [WEB, APP, CLOSED, MATOMO]): Pro
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'User-Agent': 'python-requests/2.32.3', Host: 'tracker.example' };
 
 function post(r: TestReceiver, path: string, body: unknown) {
-  return send(r.port, 'POST', path, { headers: JSON_HEADERS, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return send(r.port, 'POST', path, { headers: JSON_HEADERS, body: Buffer.isBuffer(body) || typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
-test('POST /mp/collect: 204, one hit per event in gtag form, tagged ga4_mp, without the server\'s user agent', async () => {
+/** Runs `check` against a fresh receiver of the test properties, closing it afterwards. */
+async function withReceiver(check: (r: TestReceiver) => Promise<void>): Promise<void> {
   const r = await start();
   try {
+    await check(r);
+  } finally {
+    await r.close();
+  }
+}
+
+test('POST /mp/collect: 204, one hit per event in gtag form, tagged ga4_mp, without the server\'s user agent', () =>
+  withReceiver(async (r) => {
     const a = await post(r, `/mp/collect?measurement_id=G-SHOP1&api_secret=${SECRET}`, PURCHASE);
     assert.is(a.status, 204, a.body);
     assert.is(a.body, '');
@@ -61,14 +70,11 @@ test('POST /mp/collect: 204, one hit per event in gtag form, tagged ga4_mp, with
     assert.is.not(h1!.id, h2!.id);
     assert.is(h1!.metadata[EVENT_TIME_METADATA_KEY], String((NOW - 3_600_000) * 1000));
     assert.is(h2!.metadata[EVENT_TIME_METADATA_KEY], String((NOW - 60_000) * 1000), 'an event\'s own timestamp wins');
-  } finally {
-    await r.close();
-  }
-});
+  }),
+);
 
-test('app streams: firebase_app_id and app_instance_id, platform from the app id', async () => {
-  const r = await start();
-  try {
+test('app streams: firebase_app_id and app_instance_id, platform from the app id', () =>
+  withReceiver(async (r) => {
     const a = await post(r, `/mp/collect?firebase_app_id=1:1234567890:android:321abc456def7890&api_secret=${SECRET}`, APP_EVENT);
     assert.is(a.status, 204, a.body);
     const hit = r.storage.hits[0]!;
@@ -78,14 +84,11 @@ test('app streams: firebase_app_id and app_instance_id, platform from the app id
     const b = await post(r, `/mp/collect?firebase_app_id=1:1234567890:android:321abc456def7890&api_secret=${SECRET}`, LOGIN);
     assert.is(b.status, 400);
     assert.match(b.body, /app_instance_id is required/);
-  } finally {
-    await r.close();
-  }
-});
+  }),
+);
 
-test('api_secret: missing or wrong gets 401, 403 on the debug endpoint; nothing is stored', async () => {
-  const r = await start();
-  try {
+test('api_secret: missing or wrong gets 401, 403 on the debug endpoint; nothing is stored', () =>
+  withReceiver(async (r) => {
     const cases: Array<[string, number, RegExp]> = [
       ['/mp/collect?measurement_id=G-SHOP1', 401, /api_secret` is a required/],
       ['/mp/collect?measurement_id=G-SHOP1&api_secret=guess', 401, /not a secret of property shop/],
@@ -100,14 +103,11 @@ test('api_secret: missing or wrong gets 401, 403 on the debug endpoint; nothing 
       assert.match(a.body, message);
     }
     assert.is(r.storage.hits.length, 0);
-  } finally {
-    await r.close();
-  }
-});
+  }),
+);
 
-test('bad input: 400 naming the parameter or field, nothing stored', async () => {
-  const r = await start();
-  try {
+test('bad input: 400 naming the parameter or field, nothing stored', () =>
+  withReceiver(async (r) => {
     const url = `/mp/collect?measurement_id=G-SHOP1&api_secret=${SECRET}`;
     const cases: Array<[string, unknown, RegExp]> = [
       ['/mp/collect?api_secret=x', LOGIN, /measurement_id` \(web stream\) or `firebase_app_id`/],
@@ -127,14 +127,11 @@ test('bad input: 400 naming the parameter or field, nothing stored', async () =>
     }
     assert.is((await send(r.port, 'GET', url, { headers: JSON_HEADERS })).status, 405);
     assert.is(r.storage.hits.length, 0);
-  } finally {
-    await r.close();
-  }
-});
+  }),
+);
 
-test('POST /debug/mp/collect: GA4\'s validationMessages, nothing stored', async () => {
-  const r = await start();
-  try {
+test('POST /debug/mp/collect: GA4\'s validationMessages, nothing stored', () =>
+  withReceiver(async (r) => {
     const url = `/debug/mp/collect?measurement_id=G-SHOP1&api_secret=${SECRET}`;
     const ok = await post(r, url, CUSTOM_WITH_USER_PROPERTIES);
     assert.is(ok.status, 200);
@@ -161,14 +158,11 @@ test('POST /debug/mp/collect: GA4\'s validationMessages, nothing stored', async 
     const preflight = await send(r.port, 'OPTIONS', '/mp/collect', { headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' } });
     assert.is(preflight.status, 204);
     assert.is(preflight.headers['access-control-allow-origin'], 'https://app.example');
-  } finally {
-    await r.close();
-  }
-});
+  }),
+);
 
-test('LOGIN and user properties reach the hit: uid and up./upn. parameters', async () => {
-  const r = await start();
-  try {
+test('LOGIN and user properties reach the hit: uid and up./upn. parameters', () =>
+  withReceiver(async (r) => {
     assert.is((await post(r, `/mp/collect?measurement_id=G-SHOP1&api_secret=${SECRET}`, LOGIN)).status, 204);
     assert.is(r.storage.hits[0]!.userId, 'user-42');
     assert.is((await post(r, `/mp/collect?measurement_id=G-SHOP1&api_secret=${SECRET}`, CUSTOM_WITH_USER_PROPERTIES)).status, 204);
@@ -177,9 +171,7 @@ test('LOGIN and user properties reach the hit: uid and up./upn. parameters', asy
     assert.is(params.get('upn.lifetime_orders')?.[0], '12');
     assert.is(params.get('ep.newsletter_opt_in')?.[0], 'true');
     assert.is(params.get('epn.position')?.[0], '3');
-  } finally {
-    await r.close();
-  }
-});
+  }),
+);
 
 test.run();

@@ -66,11 +66,55 @@ export function readBucketToClose(store: ProtoSessionStore, bucket: number, logg
   return { bucket, protoSessions: decoded.map((d) => d.hits), hitCount, read, identifiers: [...identifiers.values()] };
 }
 
-/** After the closer accepted the bucket: delete what was read, release identifiers, and move the cursor, atomically. */
-export function commitClosedBucket(store: ProtoSessionStore, closed: BucketToClose, nextCursor: number | undefined): void {
+/**
+ * Consecutive due buckets closed together: one closer call and one commit for all of them.
+ * A catch-up after downtime (or a replay's final drain) finds hundreds of buckets due at once;
+ * closed one by one, each paid a durable commit of its own, which made the commit the larger
+ * part of closing.
+ */
+export interface BucketRunToClose {
+  /** Each bucket as read, in bucket order. */
+  buckets: BucketToClose[];
+  /** The buckets' proto-sessions, bucket after bucket, each bucket in closer order. */
+  protoSessions: Hit[][];
+  hitCount: number;
+  /** Names the close, so a retried close of the same run is recognised downstream. */
+  closeId: string;
+}
+
+export interface BucketRunLimits {
+  /** The last bucket the run may take. */
+  lastBucket: number;
+  /** A run stops taking buckets once it holds this many hits (the first bucket is always taken whole). */
+  maxHits: number;
+}
+
+/**
+ * Reads bucket `first` and then the next due buckets up to `limits.lastBucket`, until the run
+ * holds `limits.maxHits` hits. The same stored state always gives the same run.
+ */
+export function readBucketRunToClose(store: ProtoSessionStore, first: number, limits: BucketRunLimits, logger: Logger): BucketRunToClose {
+  const buckets: BucketToClose[] = [];
+  const protoSessions: Hit[][] = [];
+  let hitCount = 0;
+  for (let bucket: number | undefined = first; bucket !== undefined && bucket <= limits.lastBucket; bucket = store.nextDueBucket(bucket + 1)) {
+    const read = readBucketToClose(store, bucket, logger);
+    buckets.push(read);
+    for (const ps of read.protoSessions) protoSessions.push(ps);
+    hitCount += read.hitCount;
+    if (hitCount >= limits.maxHits) break;
+  }
+  const last = buckets[buckets.length - 1]?.bucket ?? first;
+  return { buckets, protoSessions, hitCount, closeId: last === first ? `bucket-${first}` : `buckets-${first}-${last}` };
+}
+
+/** After the closer accepted the run: delete what was read, release identifiers, and move the cursor, atomically. */
+export function commitClosedRun(store: ProtoSessionStore, run: BucketRunToClose, nextCursor: number | undefined): void {
   store.transaction(() => {
-    store.removeClosed(closed.bucket, closed.read);
-    for (const key of closed.identifiers) store.removeIdentifier(key);
+    for (const closed of run.buckets) {
+      store.removeClosed(closed.bucket, closed.read);
+      for (const key of closed.identifiers) store.removeIdentifier(key);
+    }
     if (nextCursor !== undefined) store.setCursor(nextCursor);
   });
 }

@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../monitoring/logger.js';
 import { decodeHitsTask, pingTime } from '../queue/hits-task.js';
 import type { Task } from '../queue/task.js';
 import { bucketOf, lastClosableBucket } from './buckets.js';
-import { commitClosedBucket, readBucketToClose } from './bucket-closing.js';
+import { commitClosedRun, readBucketRunToClose } from './bucket-closing.js';
 import type { ProtoSessionCloser } from './closer.js';
 import { ingestBatch, type IntakeReport, type PropertySettingsLookup } from './intake.js';
 import { SerialExecutor } from './serial-executor.js';
@@ -29,6 +29,11 @@ export interface ProtoSessionEngineOptions {
   retryBackoffMs?: number;
   /** Wall clock, used only for the retry back-off and the periodic intake log. */
   wallClock?: () => number;
+  /**
+   * When several buckets are due at once (a catch-up, a replay's drain), consecutive ones are
+   * closed as one step until it holds this many hits (default 5,000).
+   */
+  maxHitsPerClose?: number;
 }
 
 export interface OpenProtoSessionEngineOptions extends Omit<ProtoSessionEngineOptions, 'store'> {
@@ -58,6 +63,12 @@ type StepOutcome = 'closed' | 'idle' | 'failed';
 
 const INTAKE_LOG_INTERVAL_MS = 60_000;
 
+/**
+ * A tenth of the in-memory session spool's event cap, so one close never fills it, and about
+ * a quarter of a second of closing: intake waits no longer than that behind a catch-up.
+ */
+const DEFAULT_MAX_HITS_PER_CLOSE = 5_000;
+
 export class ProtoSessionEngine {
   private readonly store: ProtoSessionStore;
   private readonly properties: PropertySettingsLookup;
@@ -67,6 +78,7 @@ export class ProtoSessionEngine {
   private readonly tickIntervalMs: number;
   private readonly retryBackoffMs: number;
   private readonly wallClock: () => number;
+  private readonly maxHitsPerClose: number;
   private readonly executor = new SerialExecutor();
 
   /** Hit-time clock in ms; 0 until the first hit or ping after start. */
@@ -97,6 +109,7 @@ export class ProtoSessionEngine {
     this.tickIntervalMs = options.tickIntervalMs ?? 1000;
     this.retryBackoffMs = options.retryBackoffMs ?? 1000;
     this.wallClock = options.wallClock ?? Date.now;
+    this.maxHitsPerClose = Math.max(1, options.maxHitsPerClose ?? DEFAULT_MAX_HITS_PER_CLOSE);
     this.lastIntakeLog = this.wallClock();
   }
 
@@ -144,10 +157,11 @@ export class ProtoSessionEngine {
 
   /**
    * Closes, in bucket order, every bucket that is due at the current hit-time clock: bucket b
-   * once bucket(now) ≥ b + 2. Each bucket is its own serial step, so intake may run between
-   * two buckets of a long catch-up but never inside one. A closer failure is logged, leaves
-   * the bucket untouched and is reported in `failure`; calls within the back-off after it do
-   * nothing (`backingOff`).
+   * once bucket(now) ≥ b + 2. Consecutive due buckets are closed together up to
+   * `maxHitsPerClose` hits; each such run is its own serial step, so intake may run between two
+   * runs of a long catch-up but never inside one. A closer failure is logged, leaves the run
+   * untouched and is reported in `failure`; calls within the back-off after it do nothing
+   * (`backingOff`).
    */
   closeDue(): Promise<CloseReport> {
     return this.closeDueWhile(() => true);
@@ -165,7 +179,7 @@ export class ProtoSessionEngine {
         if (bucket === undefined) return 'idle';
         try {
           // The cursor stays: buckets past it are empty now and cost nothing to pass over.
-          await this.closeBucket(bucket, undefined, report);
+          await this.closeRun(bucket, Number.MAX_SAFE_INTEGER, false, report);
         } catch (err) {
           this.logger.error('closing a proto-session bucket failed during the final drain', { bucket, error: err });
           throw err;
@@ -192,7 +206,7 @@ export class ProtoSessionEngine {
     return report;
   }
 
-  /** One timing-wheel step: find the next due bucket at or after the cursor and close it. */
+  /** One timing-wheel step: find the next due bucket at or after the cursor and close it with the due buckets after it. */
   private async closeNextDueBucket(report: CloseReport): Promise<StepOutcome> {
     if (this.clockMs === 0 || this.firstSeenMs === undefined) return 'idle';
     const currentBucket = bucketOf(this.clockMs);
@@ -222,7 +236,7 @@ export class ProtoSessionEngine {
       return 'idle';
     }
     try {
-      await this.closeBucket(next, next + 1, report);
+      await this.closeRun(next, lastClosable, true, report);
       return 'closed';
     } catch (err) {
       this.retryNotBefore = this.wallClock() + this.retryBackoffMs;
@@ -237,17 +251,19 @@ export class ProtoSessionEngine {
   }
 
   /**
-   * Reads the bucket, hands it to the closer and, only once the closer has resolved, deletes
-   * what was read and moves the cursor in one transaction. If the closer rejects, nothing
-   * changes and the error propagates.
+   * Reads bucket `first` and the due buckets after it (up to `lastBucket` and the hit limit),
+   * hands them to the closer in one call and, only once the closer has resolved, deletes what
+   * was read and (with `moveCursor`) moves the cursor past the run in one transaction. If the
+   * closer rejects, nothing changes and the error propagates.
    */
-  private async closeBucket(bucket: number, nextCursor: number | undefined, report: CloseReport): Promise<void> {
-    const toClose = readBucketToClose(this.store, bucket, this.logger);
-    if (toClose.protoSessions.length > 0) await this.closer.close(toClose.protoSessions, `bucket-${bucket}`);
-    commitClosedBucket(this.store, toClose, nextCursor);
-    report.buckets++;
-    report.protoSessions += toClose.protoSessions.length;
-    report.hits += toClose.hitCount;
+  private async closeRun(first: number, lastBucket: number, moveCursor: boolean, report: CloseReport): Promise<void> {
+    const run = readBucketRunToClose(this.store, first, { lastBucket, maxHits: this.maxHitsPerClose }, this.logger);
+    if (run.protoSessions.length > 0) await this.closer.close(run.protoSessions, run.closeId);
+    const last = run.buckets[run.buckets.length - 1]?.bucket ?? first;
+    commitClosedRun(this.store, run, moveCursor ? last + 1 : undefined);
+    report.buckets += run.buckets.length;
+    report.protoSessions += run.protoSessions.length;
+    report.hits += run.hitCount;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------

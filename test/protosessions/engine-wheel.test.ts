@@ -110,6 +110,52 @@ test('catch-up after a jump in time closes every due bucket, in order, in one cl
   }
 });
 
+test('a catch-up closes consecutive due buckets together, up to the hit limit per close, in bucket order', async () => {
+  const h = harness({ maxHitsPerClose: 3 });
+  try {
+    // Seven sessions due in seven different buckets; the fourth has two hits.
+    const hits = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((c, i) => hit({ client: c, at: at(i * 10), id: c }));
+    hits.push(hit({ client: 'd', at: at(30, 1), id: 'd2' }));
+    await h.engine.handleHits(hits);
+    await h.engine.handleHits([hit({ client: 'late-enough', at: at(5000), id: 'z' })]);
+    const report = await h.engine.closeDue();
+    assert.equal({ buckets: report.buckets, protoSessions: report.protoSessions, hits: report.hits }, { buckets: 7, protoSessions: 7, hits: 8 });
+    // Runs stop once they hold three hits: a b c | d(2) e | f g.
+    assert.equal(
+      h.closer.calls.map((call) => call.map((ps) => ps.map((x) => x.id))),
+      [[['a'], ['b'], ['c']], [['d', 'd2'], ['e']], [['f'], ['g']]],
+    );
+    const b = (s: number): number => B0 + s + TIMEOUT_S;
+    assert.equal(h.closer.closeIds, [`buckets-${b(0)}-${b(20)}`, `buckets-${b(30)}-${b(40)}`, `buckets-${b(50)}-${b(60)}`]);
+    assert.is(h.engine.openProtoSessions(), 1);
+    // The cursor moved past the last run: nothing is closed twice after a restart.
+    await h.reopen({ maxHitsPerClose: 3 });
+    await h.engine.advanceTime(at(5000));
+    assert.is((await h.engine.closeDue()).buckets, 0);
+    assert.is(h.closer.calls.length, 3);
+  } finally {
+    await h.done();
+  }
+});
+
+test('a failed run is retried whole: same buckets, same close id, nothing lost or doubled', async () => {
+  const h = harness({ maxHitsPerClose: 100, retryBackoffMs: 0 });
+  try {
+    await h.engine.handleHits(['a', 'b', 'c'].map((c, i) => hit({ client: c, at: at(i), id: c })));
+    await h.engine.advanceTime(at(5000));
+    h.closer.failuresLeft = 1;
+    const failed = await h.engine.closeDue();
+    assert.ok(failed.failure instanceof Error);
+    assert.is(h.engine.openProtoSessions(), 3);
+    const retried = await h.engine.closeDue();
+    assert.is(retried.buckets, 3);
+    assert.equal(h.closer.sessions(), [['a'], ['b'], ['c']]);
+    assert.equal(h.closer.closeIds, [`buckets-${B0 + TIMEOUT_S}-${B0 + 2 + TIMEOUT_S}`]);
+  } finally {
+    await h.done();
+  }
+});
+
 test('a first batch spanning more than the timeout loses nothing (the cursor starts at the earliest due bucket)', async () => {
   const h = harness();
   try {

@@ -72,13 +72,15 @@ export function hit(spec: HitSpec = {}): Hit {
 /** Records every close call; can be told to fail or to wait for a release. */
 export class RecordingCloser implements ProtoSessionCloser {
   readonly calls: Hit[][][] = [];
+  /** The close id of each successful call. */
+  readonly closeIds: (string | undefined)[] = [];
   failuresLeft = 0;
   private gate: Promise<void> | undefined;
   private release: (() => void) | undefined;
   /** Resolves when a close call starts. */
   private startedWaiters: (() => void)[] = [];
 
-  async close(protoSessions: Hit[][]): Promise<void> {
+  async close(protoSessions: Hit[][], closeId?: string): Promise<void> {
     for (const w of this.startedWaiters.splice(0)) w();
     if (this.gate !== undefined) await this.gate;
     if (this.failuresLeft > 0) {
@@ -86,6 +88,7 @@ export class RecordingCloser implements ProtoSessionCloser {
       throw new Error('warehouse unavailable');
     }
     this.calls.push(protoSessions);
+    this.closeIds.push(closeId);
   }
 
   /** Makes the next close calls wait until `open()` is called. */

@@ -14,8 +14,13 @@ export interface PersistentSpoolWriterOptions {
   directory: string;
   failureStrategy?: SpoolFailureStrategy;
   flushIntervalMs?: number;
-  /** Frames per child write. */
+  /** Frames read from the spool at a time. */
   flushBatchSize?: number;
+  /**
+   * Events per child write: a write ends with the session that reaches it (default 1,000).
+   * Small enough that a write's decoded hits and computed values stay in the young generation.
+   */
+  maxEventsPerWrite?: number;
   flushBatchMaxBytes?: number;
   maxFailures?: number;
   /** Bytes the spool folder may hold; beyond it `write` rejects with `SpoolFullError`. 0 = no limit. */
@@ -29,6 +34,7 @@ export interface PersistentSpoolWriterOptions {
 export const PERSISTENT_SPOOL_DEFAULTS = {
   flushIntervalMs: 60_000,
   flushBatchSize: 50,
+  maxEventsPerWrite: 1_000,
   flushBatchMaxBytes: 10 * 1024 * 1024,
   maxFailures: 20,
   failureStrategy: 'delete' as SpoolFailureStrategy,
@@ -54,6 +60,7 @@ export class PersistentSpoolWriter implements SessionWriter {
   readonly spool: Spool;
   private readonly child: SessionWriter;
   private readonly logger: Logger;
+  private readonly maxEventsPerWrite: number;
   /**
    * Write ids already made durable: those found in the spool files at start (a close that was
    * spooled but not committed before a crash is retried with the same id) and those appended
@@ -64,6 +71,7 @@ export class PersistentSpoolWriter implements SessionWriter {
   constructor(options: PersistentSpoolWriterOptions) {
     this.child = options.child;
     this.logger = options.logger ?? silentLogger;
+    this.maxEventsPerWrite = Math.max(1, options.maxEventsPerWrite ?? PERSISTENT_SPOOL_DEFAULTS.maxEventsPerWrite);
     const handler: SpoolFlushHandler = (key, next) => this.deliver(key, next);
     this.spool =
       options.spoolFactory?.(handler) ??
@@ -138,7 +146,11 @@ export class PersistentSpoolWriter implements SessionWriter {
 
   private async deliver(key: string, next: NextBatch): Promise<void> {
     for (let frames = await next(); frames !== null; frames = await next()) {
-      const batch: Session[] = [];
+      // Frames are decoded as the writes need them: a batch of 50 frames from catch-up closes
+      // can hold a quarter of a million events, and holding them all decoded at once made the
+      // column computation mostly garbage collection.
+      let batch: Session[] = [];
+      let events = 0;
       for (const frame of frames) {
         let sessions: Session[];
         try {
@@ -147,14 +159,25 @@ export class PersistentSpoolWriter implements SessionWriter {
           this.logger.error('skipping a spooled session frame that cannot be decoded', { key, bytes: frame.byteLength, error: errorMessage(err) });
           continue;
         }
-        for (const s of sessions) batch.push(s);
+        for (const s of sessions) {
+          batch.push(s);
+          events += s.events.length;
+          if (events >= this.maxEventsPerWrite) {
+            await this.writeChild(key, batch);
+            batch = [];
+            events = 0;
+          }
+        }
       }
-      if (batch.length === 0) continue;
-      try {
-        await this.child.write(batch);
-      } catch (err) {
-        throw new Error(`child write for key ${JSON.stringify(key)}: ${errorMessage(err)}`, { cause: err });
-      }
+      if (batch.length > 0) await this.writeChild(key, batch);
+    }
+  }
+
+  private async writeChild(key: string, batch: Session[]): Promise<void> {
+    try {
+      await this.child.write(batch);
+    } catch (err) {
+      throw new Error(`child write for key ${JSON.stringify(key)}: ${errorMessage(err)}`, { cause: err });
     }
   }
 

@@ -100,14 +100,22 @@ export function formatTimestampValue(value: unknown, unit: TimeUnit): string | n
   if (typeof value === 'string') return value;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : formatDateObject(value);
   const perUnit = NANOS_PER_UNIT[unit] ?? 1_000_000_000n;
+  if ((typeof value === 'bigint' || typeof value === 'number') && !representableInstant(value, unit)) return null;
   if (typeof value === 'bigint') return formatInstant(value * perUnit);
-  if (typeof value === 'number' && Number.isFinite(value)) {
+  if (typeof value === 'number') {
     // Split whole and fractional units so large epochs keep their precision.
     const whole = Math.floor(value);
     const fractionNanos = BigInt(Math.round((value - whole) * Number(perUnit)));
     return formatInstant(BigInt(whole) * perUnit + fractionNanos);
   }
   return null;
+}
+
+/** Whether a count of `unit` since the epoch falls within the years a Date can print. */
+function representableInstant(value: number | bigint, unit: TimeUnit): boolean {
+  const perSecond = unit === TimeUnit.SECOND ? 1 : unit === TimeUnit.MILLISECOND ? 1e3 : unit === TimeUnit.MICROSECOND ? 1e6 : 1e9;
+  const seconds = Number(value) / perSecond;
+  return Number.isFinite(seconds) && Math.abs(seconds) <= 8.64e12;
 }
 
 /**
@@ -117,9 +125,15 @@ export function formatTimestampValue(value: unknown, unit: TimeUnit): string | n
 export function formatDateValue(value: unknown): string | null {
   if (typeof value === 'string') return value;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 10);
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(Math.floor(value) * 86_400_000).toISOString().slice(0, 10);
-  if (typeof value === 'bigint') return new Date(Number(value) * 86_400_000).toISOString().slice(0, 10);
+  if (typeof value === 'number' && Number.isFinite(value)) return utcDayText(Math.floor(value) * 86_400_000);
+  if (typeof value === 'bigint') return utcDayText(Number(value) * 86_400_000);
   return null;
+}
+
+/** `YYYY-MM-DD`, or null for a day outside what a Date can hold (the value is then printed as a number). */
+function utcDayText(epochMs: number): string | null {
+  const date = new Date(epochMs);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString().slice(0, 10);
 }
 
 // ---------------------------------------------------------------- JSON
@@ -189,7 +203,56 @@ function appendJson(value: unknown, out: string[], depth: number): void {
     appendJson(toJSON.call(value), out, depth + 1);
     return;
   }
-  appendObject(Object.entries(value), out, depth);
+  appendPlainObject(value as Record<string, unknown>, out, depth);
+}
+
+/**
+ * A plain object's members in Go's key order. Nested rows repeat a handful of shapes (an item's
+ * 27 fields, a parameter's three), so the sorted, quoted keys of each recent key list are kept
+ * and found again by comparing the keys themselves.
+ */
+function appendPlainObject(value: Record<string, unknown>, out: string[], depth: number): void {
+  const keys = Object.keys(value);
+  const sorted = sortedKeysOf(keys);
+  out.push('{');
+  for (let i = 0; i < sorted.length; i++) {
+    const key = sorted[i]!;
+    out.push(i > 0 ? key.commaQuoted : key.quoted);
+    appendJson(value[key.name], out, depth + 1);
+  }
+  out.push('}');
+}
+
+interface SortedKey {
+  name: string;
+  /** `"name":` */
+  quoted: string;
+  /** `,"name":` */
+  commaQuoted: string;
+}
+
+const KEY_SHAPE_CACHE_SIZE = 16;
+const keyShapes: { keys: string[]; sorted: SortedKey[] }[] = [];
+
+function sortedKeysOf(keys: string[]): SortedKey[] {
+  for (const shape of keyShapes) {
+    if (shape.keys.length !== keys.length) continue;
+    let same = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (shape.keys[i] !== keys[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return shape.sorted;
+  }
+  const sorted = [...keys].sort(compareCodePoints).map((name) => {
+    const quoted = `${jsonString(name)}:`;
+    return { name, quoted, commaQuoted: `,${quoted}` };
+  });
+  if (keyShapes.length >= KEY_SHAPE_CACHE_SIZE) keyShapes.pop();
+  keyShapes.unshift({ keys, sorted });
+  return sorted;
 }
 
 function appendArray(items: readonly unknown[], out: string[], depth: number): void {
@@ -245,7 +308,14 @@ const SHORT_ESCAPES: Record<string, string> = {
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\<>&\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function jsonString(text: string): string {
-  return `"${text.replace(NEEDS_ESCAPE, escapeChar)}"`;
+  // Most texts are plain ASCII with nothing to escape; only the others pay for the expression.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26 || c > 0x7e) {
+      return `"${text.replace(NEEDS_ESCAPE, escapeChar)}"`;
+    }
+  }
+  return `"${text}"`;
 }
 
 function escapeChar(ch: string): string {

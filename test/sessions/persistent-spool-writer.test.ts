@@ -69,6 +69,26 @@ test('batches follow flushBatchSize in frames', async () => {
   }
 });
 
+test('child writes end with the session that reaches maxEventsPerWrite, within and across frames; sessions stay whole and in order', async () => {
+  const { dir, cleanup } = tempDir('psw');
+  try {
+    const child = new RecordingSessionWriter();
+    const writer = new PersistentSpoolWriter({ child, directory: dir, maxEventsPerWrite: 5 });
+    const sessions = [[3, 1, 4], [2, 2], [6], [1]].map((sizes) => sizes.map((n) => makeSession('p', n)));
+    for (const group of sessions) await writer.write(group);
+    await writer.flush();
+    // 3+1+4 reaches 5 at the third session; 2+2+6 at the sixth; the last one is what is left.
+    assert.equal(
+      child.calls.map((c) => c.map((s) => s.events.length)),
+      [[3, 1, 4], [2, 2, 6], [1]],
+    );
+    assert.equal(child.calls.flat().map(sessionTag), sessions.flat().map(sessionTag));
+    await writer.close();
+  } finally {
+    cleanup();
+  }
+});
+
 test('a frame that does not decode is skipped with an error log; the rest of the file is delivered', async () => {
   const { dir, cleanup } = tempDir('psw');
   try {

@@ -83,6 +83,9 @@ test('nested values: Go JSON with sorted keys and HTML-safe escapes', () => {
   assert.is(goJson(['\ud800']), '["\\ufffd"]');
   assert.is(goJson({ big: 12345678901234567890n, tiny: 1e-7, none: undefined, nan: NaN }), '{"big":12345678901234567890,"nan":null,"none":null,"tiny":1e-7}');
   assert.is(goJson(new Uint8Array([1, 2, 3])), '"AQID"');
+  // Objects of equal key counts but other keys, or the same keys in another order, each get their own order.
+  assert.is(goJson([{ b: 1, a: 2 }, { d: 3, c: 4 }, { a: 5, b: 6 }, { b: 7, a: 8 }]), '[{"a":2,"b":1},{"c":4,"d":3},{"a":5,"b":6},{"a":8,"b":7}]');
+  assert.is(goJson({ 'k"<': 1, '😀': 2, 'ￚ': 3 }), '{"k\\"\\u003c":1,"ￚ":3,"😀":2}');
 });
 
 test('CSV fields are quoted only when needed, as Go encoding/csv does', () => {
@@ -234,6 +237,35 @@ test('CSV writer: a segment without rows still has its header', async () => {
   const writer = new CsvFormat().open(new Schema([new Field('only', new Utf8(), true)]), sink);
   await writer.close();
   assert.is(sink.bytes.toString(), 'only\n');
+});
+
+
+test('positional CSV lines match the general cell formatting, value for value, repeats included', () => {
+  const item = new Struct([new Field('b', new Utf8()), new Field('a', new Float64())]);
+  const schema = new Schema([
+    new Field('s', new Utf8()),
+    new Field('i', new Int64()),
+    new Field('f', new Float64()),
+    new Field('g', new Float32()),
+    new Field('b', new Bool()),
+    new Field('t', new TimestampSecond()),
+    new Field('d', new DateDay()),
+    new Field('l', new List(new Field('item', item))),
+  ]);
+  const strings = ['', 'plain', ' lead', 'a,b', 'q"q', 'line\nbreak', '\\.', 'é', '\u00a0x', 'x'.repeat(300) + ','];
+  const numbers = [0, -0, 1, -1, 0.5, 19.9, 1e-4, 9.99e-5, 999999.5, 1e6, 123456789, 1e21, 2 ** 53, 2 ** 53 + 2, NaN, Infinity, -Infinity, 1e-7, 5e-324];
+  const odd: unknown[] = [null, undefined, true, false, 12n, new Date(Date.UTC(2025, 5, 2, 10, 0, 0, 250)), [{ b: 'x<y', a: 2.5 }], { z: 1, a: [1, 2] }];
+  const pool = [...strings, ...numbers, ...odd];
+  const rows: unknown[][] = [];
+  // Each value twice in a row in every column, so the per-column memory of the last value is exercised.
+  for (let k = 0; k < pool.length * 2; k++) {
+    rows.push(schema.fields.map((_, j) => pool[(Math.floor(k / 2) + j * 7) % pool.length]));
+  }
+  const names = schema.fields.map((f) => f.name);
+  const fast = Buffer.from(new CsvFormat().encodeValues(schema, names, rows)).toString('utf8');
+  const general = csvRows(schema, rows.map((r) => Object.fromEntries(names.map((n, j) => [n, r[j]]))));
+  assert.is(fast, general);
+  assert.is(parseCsv(fast).length, rows.length);
 });
 
 test.run();

@@ -3,7 +3,7 @@
  * Cells follow d8a's CSV writer: NULL and missing values are empty, nested values are Go-style
  * JSON, and quoting follows RFC 4180 the way Go's `encoding/csv` applies it.
  */
-import type { DataType, Schema } from 'apache-arrow';
+import { DataType, Precision, type Schema } from 'apache-arrow';
 import type { Row } from '../driver.js';
 import { formatCell } from '../value-text.js';
 import { GzipSink, type ByteSink, type SegmentFormat, type SegmentWriter } from './segment-format.js';
@@ -95,18 +95,67 @@ export class CsvFormat implements SegmentFormat {
 /** CSV lines (no header) of positional rows, in the schema's column order. */
 function csvValueLines(schema: Schema, fieldNames: readonly string[], values: readonly (readonly unknown[])[]): string {
   const index = new Map(fieldNames.map((n, i) => [n, i]));
-  const fields = schema.fields.map((f) => ({ at: index.get(f.name), type: f.type as DataType }));
+  const columns = schema.fields.map((f) => ({ at: index.get(f.name) ?? -1, cell: csvCellEncoder(f.type as DataType) }));
   const lines: string[] = new Array(values.length);
-  const cells: (string | null)[] = new Array(fields.length);
+  const cells: string[] = new Array(columns.length);
   for (let r = 0; r < values.length; r++) {
     const row = values[r]!;
-    for (let j = 0; j < fields.length; j++) {
-      const f = fields[j]!;
-      cells[j] = formatCell(f.at === undefined ? undefined : row[f.at], f.type);
+    for (let j = 0; j < columns.length; j++) {
+      const c = columns[j]!;
+      cells[j] = c.cell(c.at === -1 ? undefined : row[c.at]);
     }
-    lines[r] = csvLineInPlace(cells);
+    lines[r] = cells.join(',') + '\n';
   }
   return lines.join('');
+}
+
+/**
+ * The CSV field text (quoted where needed, `''` for NULL) of one column's values. A session's
+ * columns repeat on each of its rows and many event values repeat from row to row, so each
+ * column remembers its last primitive value and that value's text.
+ */
+function csvCellEncoder(type: DataType): (value: unknown) => string {
+  const general = (value: unknown): string => {
+    const text = formatCell(value, type);
+    return text === null ? '' : csvField(text);
+  };
+  const direct = directEncoder(type) ?? general;
+  let lastValue: unknown = undefined;
+  let lastText = '';
+  return (value) => {
+    if (value === null || value === undefined) return '';
+    if (typeof value === 'object') return general(value);
+    // 0 and -0 are equal but print differently.
+    if (value === lastValue && (value !== 0 || Object.is(value, lastValue))) return lastText;
+    lastValue = value;
+    lastText = direct(value);
+    return lastText;
+  };
+}
+
+/** Shortcuts for the kinds of value that need no general formatting; they fall back to it otherwise. */
+function directEncoder(type: DataType): ((value: unknown) => string) | undefined {
+  const general = (value: unknown): string => {
+    const text = formatCell(value, type);
+    return text === null ? '' : csvField(text);
+  };
+  if (DataType.isUtf8(type)) return (value) => (typeof value === 'string' ? csvField(value) : general(value));
+  if (DataType.isBool(type)) return (value) => (value === true ? 'true' : value === false ? 'false' : general(value));
+  if (DataType.isInt(type)) {
+    // Integers print as digits and a sign, never anything a CSV reader would misread.
+    return (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : general(value));
+  }
+  if (DataType.isFloat(type) && type.precision === Precision.DOUBLE) {
+    return (value) => {
+      // Between 1e-4 and 1e6 Go's shortest %v and JS's shortest decimal text agree digit for digit.
+      if (typeof value === 'number') {
+        const magnitude = Math.abs(value);
+        if (magnitude >= 1e-4 && magnitude < 1e6) return String(value);
+      }
+      return general(value);
+    };
+  }
+  return undefined;
 }
 
 class CsvSegmentWriter implements SegmentWriter {

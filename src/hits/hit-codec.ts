@@ -277,9 +277,12 @@ function strings(v: unknown, where: string, at: At): string[] {
 function bytes(v: unknown, where: string, at: At = ''): Uint8Array {
   if (!(v instanceof Uint8Array)) fail(path(where, at), `expected a byte string, got ${describe(v)}`);
   // Copy into a plain Uint8Array: the decoder hands out views into the whole input buffer,
-  // which would otherwise stay alive as long as any hit does.
-  return new Uint8Array(v);
+  // which would otherwise stay alive as long as any hit does. Most hits have no body, and an
+  // empty array can be shared: nothing can be written into it.
+  return v.byteLength === 0 ? NO_BYTES : new Uint8Array(v);
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 function multiMap(v: unknown, where: string): Map<string, string[]> {
   const flat = arr(v, where);

@@ -83,8 +83,9 @@ export function firstHeaderValue(headers: Headers, name: string): string {
   }
   const direct = headers.get(canonical) ?? headers.get(name);
   if (direct !== undefined) return direct[0] ?? '';
+  // Most of the stamp's headers are absent from most hits: compare lengths before case-folding.
   const lower = name.toLowerCase();
-  for (const [key, values] of headers) if (key.toLowerCase() === lower) return values[0] ?? '';
+  for (const [key, values] of headers) if (key.length === lower.length && key.toLowerCase() === lower) return values[0] ?? '';
   return '';
 }
 

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CurrencyUnavailableError, type CurrencyConverter } from '../../columns/currency/converter.js';
 import { itemStrings, parseItemString } from '../../protocols/ga4/columns/items.js';
+import { ITEM_FIELDS } from '../../protocols/ga4/columns/nested-types.js';
 import { amountInUsd, USD_ONLY_CONVERTER } from '../../protocols/ga4/columns/usd-conversion.js';
 import { dl, FactorConverter, gtagSession, GTAG_BASE } from './gtag.js';
 
@@ -185,6 +186,8 @@ test('item strings: numbered keys in numeric order, other pr… keys after; odd 
   assert.is(item.price, null);
   assert.is(item.quantity, null);
   assert.is(item.discount, 10);
+  assert.equal(Object.keys(item), ITEM_FIELDS.map(([name]) => name), 'every item field is present, in the struct order');
+  assert.equal(itemStrings(new Map([['page', ['idNo']], ['p', ['x']]])), [], 'no pr keys, no items');
 });
 
 test.run();

@@ -54,24 +54,55 @@ const NUMBERED_ITEM_KEY = /^pr([0-9]+)$/;
  * Numbered keys come first in numeric order (`pr2` before `pr10`), any other `pr…` key after
  * them in request order. The reference walks a Go map here, so its item order was random.
  */
-export function itemStrings(params: QueryParams): string[] {
-  const numbered: { n: number; values: string[] }[] = [];
-  const others: string[] = [];
+export function itemStrings(params: QueryParams): readonly string[] {
+  let numbered: { n: number; values: string[] }[] | undefined;
+  let others: string[] | undefined;
   for (const [key, values] of params) {
     if (!key.startsWith(ITEM_KEY_PREFIX)) continue;
     const match = NUMBERED_ITEM_KEY.exec(key);
-    if (match === null) others.push(...values);
-    else numbered.push({ n: Number(match[1]), values });
+    if (match === null) (others ??= []).push(...values);
+    else (numbered ??= []).push({ n: Number(match[1]), values });
   }
+  // Most events carry no items; they share one empty list.
+  if (numbered === undefined && others === undefined) return NO_ITEM_STRINGS;
   // Array.prototype.sort is stable: `pr01` and `pr1` keep their request order.
-  numbered.sort((a, b) => a.n - b.n);
-  return [...numbered.flatMap((x) => x.values), ...others];
+  numbered?.sort((a, b) => a.n - b.n);
+  return [...(numbered ?? []).flatMap((x) => x.values), ...(others ?? [])];
 }
 
+const NO_ITEM_STRINGS: readonly string[] = Object.freeze([]);
+
+/** Every field null, written out so each item is made from one literal shape. */
 function emptyItem(): Ga4Item {
-  const item: Record<string, null> = {};
-  for (const [name] of ITEM_FIELDS) item[name] = null;
-  return item as Ga4Item;
+  return {
+    item_id: null,
+    item_name: null,
+    affiliation: null,
+    coupon: null,
+    discount: null,
+    index: null,
+    item_brand: null,
+    item_category: null,
+    item_category2: null,
+    item_category3: null,
+    item_category4: null,
+    item_category5: null,
+    item_list_id: null,
+    item_list_name: null,
+    item_variant: null,
+    location_id: null,
+    price: null,
+    price_in_usd: null,
+    quantity: null,
+    item_refund: null,
+    item_refund_in_usd: null,
+    item_revenue: null,
+    item_revenue_in_usd: null,
+    promotion_id: null,
+    promotion_name: null,
+    creative_name: null,
+    creative_slot: null,
+  };
 }
 
 /** The fields one item string sets; numbers that do not parse are left unset. */

@@ -113,7 +113,7 @@ export class MeteredProtoSessionCloser implements ProtoSessionCloser {
     meter: Meter = cairnMeter(),
   ) {
     this.duration = meter.createHistogram('protosessions.process_bucket.duration', {
-      description: 'Time to hand one closed bucket of proto-sessions to the session writers',
+      description: 'Time to hand one close (a bucket, or a run of due buckets during a catch-up) to the session writers',
       unit: 's',
       advice: { explicitBucketBoundaries: [...MILLISECOND_BUCKETS] },
     });

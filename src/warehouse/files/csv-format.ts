@@ -119,7 +119,7 @@ function csvCellEncoder(type: DataType): (value: unknown) => string {
     const text = formatCell(value, type);
     return text === null ? '' : csvField(text);
   };
-  const direct = directEncoder(type) ?? general;
+  const direct = directEncoder(type, general) ?? general;
   let lastValue: unknown = undefined;
   let lastText = '';
   return (value) => {
@@ -134,11 +134,7 @@ function csvCellEncoder(type: DataType): (value: unknown) => string {
 }
 
 /** Shortcuts for the kinds of value that need no general formatting; they fall back to it otherwise. */
-function directEncoder(type: DataType): ((value: unknown) => string) | undefined {
-  const general = (value: unknown): string => {
-    const text = formatCell(value, type);
-    return text === null ? '' : csvField(text);
-  };
+function directEncoder(type: DataType, general: (value: unknown) => string): ((value: unknown) => string) | undefined {
   if (DataType.isUtf8(type)) return (value) => (typeof value === 'string' ? csvField(value) : general(value));
   if (DataType.isBool(type)) return (value) => (value === true ? 'true' : value === false ? 'false' : general(value));
   if (DataType.isInt(type)) {

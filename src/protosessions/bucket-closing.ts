@@ -73,13 +73,18 @@ export function readBucketToClose(store: ProtoSessionStore, bucket: number, logg
  * part of closing.
  */
 export interface BucketRunToClose {
-  /** Each bucket as read, in bucket order. */
+  /** Each bucket as read, in bucket order; at least one. */
   buckets: BucketToClose[];
-  /** The buckets' proto-sessions, bucket after bucket, each bucket in closer order. */
-  protoSessions: Hit[][];
+  /** The last bucket of the run. */
+  last: number;
   hitCount: number;
   /** Names the close, so a retried close of the same run is recognised downstream. */
   closeId: string;
+}
+
+/** The run's proto-sessions, bucket after bucket, each bucket in closer order. */
+export function protoSessionsOf(run: BucketRunToClose): Hit[][] {
+  return run.buckets.length === 1 ? run.buckets[0]!.protoSessions : run.buckets.flatMap((b) => b.protoSessions);
 }
 
 export interface BucketRunLimits {
@@ -94,18 +99,16 @@ export interface BucketRunLimits {
  * holds `limits.maxHits` hits. The same stored state always gives the same run.
  */
 export function readBucketRunToClose(store: ProtoSessionStore, first: number, limits: BucketRunLimits, logger: Logger): BucketRunToClose {
-  const buckets: BucketToClose[] = [];
-  const protoSessions: Hit[][] = [];
-  let hitCount = 0;
-  for (let bucket: number | undefined = first; bucket !== undefined && bucket <= limits.lastBucket; bucket = store.nextDueBucket(bucket + 1)) {
-    const read = readBucketToClose(store, bucket, logger);
+  const buckets = [readBucketToClose(store, first, logger)];
+  let hitCount = buckets[0]!.hitCount;
+  let last = first;
+  for (let next = store.nextDueBucket(first + 1); next !== undefined && next <= limits.lastBucket && hitCount < limits.maxHits; next = store.nextDueBucket(next + 1)) {
+    const read = readBucketToClose(store, next, logger);
     buckets.push(read);
-    for (const ps of read.protoSessions) protoSessions.push(ps);
     hitCount += read.hitCount;
-    if (hitCount >= limits.maxHits) break;
+    last = next;
   }
-  const last = buckets[buckets.length - 1]?.bucket ?? first;
-  return { buckets, protoSessions, hitCount, closeId: last === first ? `bucket-${first}` : `buckets-${first}-${last}` };
+  return { buckets, last, hitCount, closeId: last === first ? `bucket-${first}` : `buckets-${first}-${last}` };
 }
 
 /** After the closer accepted the run: delete what was read, release identifiers, and move the cursor, atomically. */

@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../monitoring/logger.js';
 import { decodeHitsTask, pingTime } from '../queue/hits-task.js';
 import type { Task } from '../queue/task.js';
 import { bucketOf, lastClosableBucket } from './buckets.js';
-import { commitClosedRun, readBucketRunToClose } from './bucket-closing.js';
+import { commitClosedRun, protoSessionsOf, readBucketRunToClose } from './bucket-closing.js';
 import type { ProtoSessionCloser } from './closer.js';
 import { ingestBatch, type IntakeReport, type PropertySettingsLookup } from './intake.js';
 import { SerialExecutor } from './serial-executor.js';
@@ -258,11 +258,11 @@ export class ProtoSessionEngine {
    */
   private async closeRun(first: number, lastBucket: number, moveCursor: boolean, report: CloseReport): Promise<void> {
     const run = readBucketRunToClose(this.store, first, { lastBucket, maxHits: this.maxHitsPerClose }, this.logger);
-    if (run.protoSessions.length > 0) await this.closer.close(run.protoSessions, run.closeId);
-    const last = run.buckets[run.buckets.length - 1]?.bucket ?? first;
-    commitClosedRun(this.store, run, moveCursor ? last + 1 : undefined);
+    const protoSessions = protoSessionsOf(run);
+    if (protoSessions.length > 0) await this.closer.close(protoSessions, run.closeId);
+    commitClosedRun(this.store, run, moveCursor ? run.last + 1 : undefined);
     report.buckets += run.buckets.length;
-    report.protoSessions += run.protoSessions.length;
+    report.protoSessions += protoSessions.length;
     report.hits += run.hitCount;
   }
 

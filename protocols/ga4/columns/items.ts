@@ -8,7 +8,7 @@ import { eventNameOf } from '../../../columns/generic/event-name.js';
 import { eventColumn } from '../../../columns/generic/simple.js';
 import { Ga4EventNames } from './event-names.js';
 import { Ga4Event } from './interfaces.js';
-import { ITEM_FIELDS, type Ga4Item, type ItemNumberField, type ItemTextField } from './nested-types.js';
+import type { Ga4Item, ItemNumberField, ItemTextField } from './nested-types.js';
 import { amountInUsd } from './usd-conversion.js';
 
 /**
@@ -66,13 +66,17 @@ export function itemStrings(params: QueryParams): readonly string[] {
   // Most events carry no items; they share one empty list.
   if (numbered === undefined && others === undefined) return NO_ITEM_STRINGS;
   // Array.prototype.sort is stable: `pr01` and `pr1` keep their request order.
-  numbered?.sort((a, b) => a.n - b.n);
-  return [...(numbered ?? []).flatMap((x) => x.values), ...(others ?? [])];
+  const strings = numbered === undefined ? [] : numbered.sort((a, b) => a.n - b.n).flatMap((x) => x.values);
+  if (others !== undefined) strings.push(...others);
+  return strings;
 }
 
 const NO_ITEM_STRINGS: readonly string[] = Object.freeze([]);
 
-/** Every field null, written out so each item is made from one literal shape. */
+/**
+ * Every field null, written out so each item is one plain object of one literal shape (a test
+ * keeps the list equal to ITEM_FIELDS).
+ */
 function emptyItem(): Ga4Item {
   return {
     item_id: null,

@@ -100,7 +100,7 @@ export function formatTimestampValue(value: unknown, unit: TimeUnit): string | n
   if (typeof value === 'string') return value;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : formatDateObject(value);
   const perUnit = NANOS_PER_UNIT[unit] ?? 1_000_000_000n;
-  if ((typeof value === 'bigint' || typeof value === 'number') && !representableInstant(value, unit)) return null;
+  if ((typeof value === 'bigint' || typeof value === 'number') && !withinDateRange((Number(value) * Number(perUnit)) / 1e6)) return null;
   if (typeof value === 'bigint') return formatInstant(value * perUnit);
   if (typeof value === 'number') {
     // Split whole and fractional units so large epochs keep their precision.
@@ -111,11 +111,9 @@ export function formatTimestampValue(value: unknown, unit: TimeUnit): string | n
   return null;
 }
 
-/** Whether a count of `unit` since the epoch falls within the years a Date can print. */
-function representableInstant(value: number | bigint, unit: TimeUnit): boolean {
-  const perSecond = unit === TimeUnit.SECOND ? 1 : unit === TimeUnit.MILLISECOND ? 1e3 : unit === TimeUnit.MICROSECOND ? 1e6 : 1e9;
-  const seconds = Number(value) / perSecond;
-  return Number.isFinite(seconds) && Math.abs(seconds) <= 8.64e12;
+/** Whether a Date can hold the instant (±100,000,000 days around the epoch); outside it a value prints as a number. */
+function withinDateRange(epochMs: number): boolean {
+  return Math.abs(epochMs) <= 8.64e15;
 }
 
 /**
@@ -125,15 +123,9 @@ function representableInstant(value: number | bigint, unit: TimeUnit): boolean {
 export function formatDateValue(value: unknown): string | null {
   if (typeof value === 'string') return value;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 10);
-  if (typeof value === 'number' && Number.isFinite(value)) return utcDayText(Math.floor(value) * 86_400_000);
-  if (typeof value === 'bigint') return utcDayText(Number(value) * 86_400_000);
-  return null;
-}
-
-/** `YYYY-MM-DD`, or null for a day outside what a Date can hold (the value is then printed as a number). */
-function utcDayText(epochMs: number): string | null {
-  const date = new Date(epochMs);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString().slice(0, 10);
+  const days = typeof value === 'number' ? Math.floor(value) : typeof value === 'bigint' ? Number(value) : NaN;
+  const epochMs = days * 86_400_000;
+  return withinDateRange(epochMs) ? new Date(epochMs).toISOString().slice(0, 10) : null;
 }
 
 // ---------------------------------------------------------------- JSON
@@ -188,9 +180,10 @@ function appendJson(value: unknown, out: string[], depth: number): void {
     return;
   }
   if (value instanceof Map) {
-    const entries: [string, unknown][] = [];
-    for (const [k, v] of value) entries.push([String(k), v]);
-    appendObject(entries, out, depth);
+    // Keys as text, as a Go map's would be; two keys with the same text keep the later value.
+    const members: Record<string, unknown> = {};
+    for (const [k, v] of value) Object.defineProperty(members, String(k), { value: v, enumerable: true, writable: true, configurable: true });
+    appendPlainObject(members, out, depth);
     return;
   }
   if (value instanceof Set) {
@@ -262,19 +255,6 @@ function appendArray(items: readonly unknown[], out: string[], depth: number): v
     appendJson(items[i], out, depth + 1);
   }
   out.push(']');
-}
-
-function appendObject(entries: [string, unknown][], out: string[], depth: number): void {
-  entries.sort((a, b) => compareCodePoints(a[0], b[0]));
-  out.push('{');
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i];
-    if (entry === undefined) continue;
-    if (i > 0) out.push(',');
-    out.push(jsonString(entry[0]), ':');
-    appendJson(entry[1], out, depth + 1);
-  }
-  out.push('}');
 }
 
 /** Go sorts map keys by their UTF-8 bytes, which is code-point order (not UTF-16 order). */

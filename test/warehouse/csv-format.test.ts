@@ -263,8 +263,9 @@ test('positional CSV lines match the general cell formatting, value for value, r
   }
   const names = schema.fields.map((f) => f.name);
   const fast = Buffer.from(new CsvFormat().encodeValues(schema, names, rows)).toString('utf8');
-  const general = csvRows(schema, rows.map((r) => Object.fromEntries(names.map((n, j) => [n, r[j]]))));
+  const general = rows.map((r) => csvLine(r.map((v, j) => formatCell(v, schema.fields[j]!.type)))).join('');
   assert.is(fast, general);
+  assert.is(csvRows(schema, rows.map((r) => Object.fromEntries(names.map((n, j) => [n, r[j]])))), general, 'rows as objects print the same');
   assert.is(parseCsv(fast).length, rows.length);
 });
 

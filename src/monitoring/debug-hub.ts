@@ -132,8 +132,13 @@ export class DebugHub {
   }
 
   /** Called with every batch of rows a driver wrote successfully. */
+  /** Whether any client id is watched: without one, nothing is captured. */
+  get watching(): boolean {
+    return this.watches.size > 0;
+  }
+
   captureRows(table: string, rows: readonly Row[]): void {
-    if (this.watches.size === 0) return;
+    if (!this.watching) return;
     for (const row of rows) {
       const clientId = row['client_id'];
       if (typeof clientId !== 'string') continue;

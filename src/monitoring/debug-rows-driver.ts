@@ -1,32 +1,25 @@
-import type { Field, Schema } from 'apache-arrow';
-import type { Driver, Row } from '../warehouse/driver.js';
+import type { Schema } from 'apache-arrow';
+import { DelegatingDriver } from '../warehouse/delegating-driver.js';
+import { rowsOf, type Driver, type Row, type RowBatch, type WriteOptions } from '../warehouse/driver.js';
 import type { DebugHub } from './debug-hub.js';
 
 /** Shows the debug view the rows of watched client ids once the driver has written them. */
-export class DebugRowsDriver implements Driver {
+export class DebugRowsDriver extends DelegatingDriver {
   constructor(
-    private readonly inner: Driver,
+    inner: Driver,
     private readonly hub: DebugHub,
-  ) {}
-
-  createTable(table: string, schema: Schema): Promise<void> {
-    return this.inner.createTable(table, schema);
+  ) {
+    super(inner);
   }
 
-  addColumn(table: string, field: Field): Promise<void> {
-    return this.inner.addColumn(table, field);
-  }
-
-  missingColumns(table: string, schema: Schema): Promise<Field[]> {
-    return this.inner.missingColumns(table, schema);
-  }
-
-  async write(table: string, schema: Schema, rows: Row[], options?: { batchId?: string; signal?: AbortSignal }): Promise<void> {
-    await this.inner.write(table, schema, rows, options);
+  override async write(table: string, schema: Schema, rows: Row[], options?: WriteOptions): Promise<void> {
+    await super.write(table, schema, rows, options);
     this.hub.captureRows(table, rows);
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  override async writeBatch(table: string, schema: Schema, batch: RowBatch, options?: WriteOptions): Promise<void> {
+    await super.writeBatch(table, schema, batch, options);
+    // Rows become objects only while someone watches.
+    if (this.hub.watching) this.hub.captureRows(table, rowsOf(batch));
   }
 }

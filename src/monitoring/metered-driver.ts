@@ -1,6 +1,7 @@
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
-import type { Field, Schema } from 'apache-arrow';
-import type { Driver, Row } from '../warehouse/driver.js';
+import type { Schema } from 'apache-arrow';
+import { DelegatingDriver } from '../warehouse/delegating-driver.js';
+import type { Driver, Row, RowBatch, WriteOptions } from '../warehouse/driver.js';
 import { SECOND_BUCKETS } from './buckets.js';
 import { cairnMeter } from './meter.js';
 
@@ -31,18 +32,19 @@ export class WriteLedger {
  * What the reference does not measure: per driver and table, rows written, failed writes and
  * write latency. Successful writes also go to the ledger the status page reads.
  */
-export class MeteredDriver implements Driver {
+export class MeteredDriver extends DelegatingDriver {
   private readonly rowsWritten: Counter;
   private readonly writeErrors: Counter;
   private readonly latency: Histogram;
 
   constructor(
-    private readonly inner: Driver,
+    inner: Driver,
     private readonly driverName: string,
     private readonly ledger: WriteLedger = new WriteLedger(),
     meter: Meter = cairnMeter(),
     private readonly now: () => number = Date.now,
   ) {
+    super(inner);
     this.rowsWritten = meter.createCounter('warehouse.rows.written', { description: 'Rows the warehouse driver wrote, by driver and table' });
     this.writeErrors = meter.createCounter('warehouse.write.errors', { description: 'Warehouse writes that failed, by driver and table' });
     this.latency = meter.createHistogram('warehouse.write.latency', {
@@ -52,34 +54,26 @@ export class MeteredDriver implements Driver {
     });
   }
 
-  createTable(table: string, schema: Schema): Promise<void> {
-    return this.inner.createTable(table, schema);
+  override write(table: string, schema: Schema, rows: Row[], options?: WriteOptions): Promise<void> {
+    return this.measured(table, rows.length, () => super.write(table, schema, rows, options));
   }
 
-  addColumn(table: string, field: Field): Promise<void> {
-    return this.inner.addColumn(table, field);
+  override writeBatch(table: string, schema: Schema, batch: RowBatch, options?: WriteOptions): Promise<void> {
+    return this.measured(table, batch.values.length, () => super.writeBatch(table, schema, batch, options));
   }
 
-  missingColumns(table: string, schema: Schema): Promise<Field[]> {
-    return this.inner.missingColumns(table, schema);
-  }
-
-  async write(table: string, schema: Schema, rows: Row[], options?: { batchId?: string; signal?: AbortSignal }): Promise<void> {
+  private async measured(table: string, rows: number, write: () => Promise<void>): Promise<void> {
     const attributes = { driver: this.driverName, table };
     const started = performance.now();
     try {
-      await this.inner.write(table, schema, rows, options);
+      await write();
     } catch (err) {
       this.writeErrors.add(1, attributes);
       throw err;
     } finally {
       this.latency.record((performance.now() - started) / 1000, attributes);
     }
-    this.rowsWritten.add(rows.length, attributes);
-    if (rows.length > 0) this.ledger.record(table, rows.length, this.now());
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
+    this.rowsWritten.add(rows, attributes);
+    if (rows > 0) this.ledger.record(table, rows, this.now());
   }
 }

@@ -22,6 +22,12 @@ export function rowsOf(batch: RowBatch): Row[] {
   });
 }
 
+/** `batchId` lets drivers make retries idempotent; `signal` aborts a write that takes too long. */
+export interface WriteOptions {
+  batchId?: string;
+  signal?: AbortSignal;
+}
+
 /**
  * A warehouse as Cairn writes to it. Drivers convert Arrow types to their own and never retry
  * inside; retrying is the caller's (spool) business.
@@ -37,8 +43,8 @@ export interface Driver {
    */
   missingColumns(table: string, schema: Schema): Promise<Field[]>;
   /** Inserts rows (an empty batch does nothing). `batchId` lets drivers make retries idempotent. */
-  write(table: string, schema: Schema, rows: Row[], options?: { batchId?: string; signal?: AbortSignal }): Promise<void>;
+  write(table: string, schema: Schema, rows: Row[], options?: WriteOptions): Promise<void>;
   /** The same as `write`, for positional rows; optional (callers fall back to `write(rowsOf(batch))`). */
-  writeBatch?(table: string, schema: Schema, batch: RowBatch, options?: { batchId?: string; signal?: AbortSignal }): Promise<void>;
+  writeBatch?(table: string, schema: Schema, batch: RowBatch, options?: WriteOptions): Promise<void>;
   close(): Promise<void>;
 }

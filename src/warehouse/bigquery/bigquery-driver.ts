@@ -6,7 +6,7 @@
  */
 import { DataType, type Field, type Schema } from 'apache-arrow';
 import { silentLogger, type Logger } from '../../monitoring/logger.js';
-import type { Driver, Row } from '../driver.js';
+import type { Driver, Row, WriteOptions } from '../driver.js';
 import { ColumnAlreadyExistsError, TableAlreadyExistsError, TableNotFoundError } from '../errors.js';
 import { findMissingColumns } from '../schema-diff.js';
 import { sleep } from './backoff.js';
@@ -99,7 +99,7 @@ export class BigQueryDriver implements Driver {
     return findMissingColumns(this.qualify(table), existing, schema, bigQueryTypeComparer);
   }
 
-  async write(table: string, schema: Schema, rows: Row[], options: { batchId?: string; signal?: AbortSignal } = {}): Promise<void> {
+  async write(table: string, schema: Schema, rows: Row[], options: WriteOptions = {}): Promise<void> {
     if (rows.length === 0) return;
     await this.writer.write(table, schema, rows, options);
   }

@@ -30,7 +30,7 @@ import type { Timers } from '../../queue/timers.js';
 import { DeliveryLedger } from '../../spools/delivery-ledger.js';
 import { FileSpool } from '../../spools/file-spool.js';
 import type { NextBatch, Spool } from '../../spools/spool.js';
-import type { Row } from '../driver.js';
+import type { Row, WriteOptions } from '../driver.js';
 import { Backoff, sleep } from './backoff.js';
 import type { BigQueryApi, JobState } from './bigquery-api.js';
 import { BigQueryJobError, BigQueryTimeoutError, classify, isAlreadyExists, isTransientJobFailure } from './errors.js';
@@ -116,7 +116,7 @@ export class LoadJobWriter implements BigQueryRowWriter {
     this.spool = (options.spoolFactory ?? ((o) => new FileSpool(o)))(spoolOptions);
   }
 
-  async write(table: string, schema: Schema, rows: Row[], options: { batchId?: string } = {}): Promise<void> {
+  async write(table: string, schema: Schema, rows: Row[], options: WriteOptions = {}): Promise<void> {
     if (rows.length === 0) return;
     const batchId = options.batchId ?? null;
     if (batchId !== null && this.ledger.has(batchId)) {

@@ -10,7 +10,7 @@
 import type { Schema } from 'apache-arrow';
 import { randomUUID } from 'node:crypto';
 import { silentLogger, type Logger } from '../../monitoring/logger.js';
-import type { Row } from '../driver.js';
+import type { Row, WriteOptions } from '../driver.js';
 import { Backoff, sleep } from './backoff.js';
 import type { BigQueryApi, InsertAllRow } from './bigquery-api.js';
 import { BigQueryInsertError, BigQueryTimeoutError, classify } from './errors.js';
@@ -44,7 +44,7 @@ export class StreamingWriter implements BigQueryRowWriter {
     this.qualify = options.qualify ?? ((t) => t);
   }
 
-  async write(table: string, schema: Schema, rows: Row[], options: { batchId?: string; signal?: AbortSignal } = {}): Promise<void> {
+  async write(table: string, schema: Schema, rows: Row[], options: WriteOptions = {}): Promise<void> {
     if (rows.length === 0) return;
     const formatter = rowJsonFormatter(schema);
     const items: InsertAllRow[] = rows.map((row, i) => ({ insertId: insertIdOf(row, options.batchId, i), json: formatter.toJson(row) }));

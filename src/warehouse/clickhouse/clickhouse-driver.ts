@@ -13,7 +13,7 @@
  */
 import type { Field, Schema } from 'apache-arrow';
 import { silentLogger, type Logger } from '../../monitoring/logger.js';
-import type { Driver, Row } from '../driver.js';
+import type { Driver, Row, WriteOptions } from '../driver.js';
 import { ColumnAlreadyExistsError, MultipleTypeIncompatibleError, TableAlreadyExistsError, TableNotFoundError, TypeIncompatibleError } from '../errors.js';
 import { findMissingColumns } from '../schema-diff.js';
 import { clickHouseColumnType } from './column-types.js';
@@ -174,7 +174,7 @@ export class ClickHouseDriver implements Driver {
 
   // ---- rows -----------------------------------------------------------------------------------
 
-  async write(table: string, schema: Schema, rows: Row[], options: { batchId?: string; signal?: AbortSignal } = {}): Promise<void> {
+  async write(table: string, schema: Schema, rows: Row[], options: WriteOptions = {}): Promise<void> {
     if (rows.length === 0) return;
     const plan = await this.insertPlan(table, schema, options.signal);
     const encoded: Record<string, JsonValue>[] = new Array<Record<string, JsonValue>>(rows.length);

@@ -20,7 +20,7 @@ import type { Field, Schema } from 'apache-arrow';
 import { silentLogger, type Logger } from '../../monitoring/logger.js';
 import type { Timers } from '../../queue/timers.js';
 import type { NextBatch, Spool, SpoolFlushHandler } from '../../spools/spool.js';
-import type { Driver, Row, RowBatch } from '../driver.js';
+import type { Driver, Row, RowBatch, WriteOptions } from '../driver.js';
 import { ColumnAlreadyExistsError, TableAlreadyExistsError, TableNotFoundError } from '../errors.js';
 import { findMissingColumns, type TypeComparer } from '../schema-diff.js';
 import type { ObjectUploader } from './object-uploader.js';
@@ -144,12 +144,12 @@ export class FilesDriver implements Driver {
 
   // ---- rows -----------------------------------------------------------------------------------
 
-  write(table: string, schema: Schema, rows: Row[], options: { batchId?: string } = {}): Promise<void> {
+  write(table: string, schema: Schema, rows: Row[], options: WriteOptions = {}): Promise<void> {
     const fieldNames = schema.fields.map((f) => f.name);
     return this.writeBatch(table, schema, { fieldNames, values: rows.map((r) => fieldNames.map((n) => (Object.hasOwn(r, n) ? (r[n] ?? null) : null))) }, options);
   }
 
-  async writeBatch(table: string, schema: Schema, batch: RowBatch, options: { batchId?: string } = {}): Promise<void> {
+  async writeBatch(table: string, schema: Schema, batch: RowBatch, options: WriteOptions = {}): Promise<void> {
     if (batch.values.length === 0) return;
     const batchId = options.batchId ?? null;
     if (batchId !== null && this.ledger.has(batchId)) {

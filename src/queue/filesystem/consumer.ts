@@ -1,4 +1,5 @@
-import { errorMessage, InterruptibleSleep } from '../interruptible-sleep.js';
+import { ConsumerRun } from '../consumer-run.js';
+import { errorMessage } from '../interruptible-sleep.js';
 import { mkdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -61,9 +62,7 @@ export class FilesystemConsumer implements Consumer {
   private readonly retryFactor: number;
   private readonly staleTmpMs: number;
   private readonly reportedTmp = new Set<string>();
-  private stopping = false;
-  private running: Promise<void> | null = null;
-  private readonly pause = new InterruptibleSleep();
+  private readonly run = new ConsumerRun();
   private retryDelay = 0;
 
   constructor(
@@ -80,45 +79,34 @@ export class FilesystemConsumer implements Consumer {
   }
 
   consume(handler: TaskHandler): Promise<void> {
-    if (this.running !== null) return Promise.reject(new Error('consumer is already running'));
-    this.running = this.loop(handler);
-    return this.running;
+    return this.run.start(() => this.loop(handler));
   }
 
-  /**
-   * Ends `consume()` once the task in hand is finished, and resolves after that. Do not await
-   * it from inside the handler: the loop is waiting for the handler at that point.
-   */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.pause.wake();
-    await this.running;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return this.stopping ? Promise.resolve() : this.pause.sleep(ms);
+  /** See `ConsumerRun.stop`. */
+  stop(): Promise<void> {
+    return this.run.stop();
   }
 
   private async loop(handler: TaskHandler): Promise<void> {
-    while (!this.stopping) {
+    while (!this.run.stopping) {
       let names: string[];
       try {
         names = await this.list();
       } catch (err) {
         this.logger.error('cannot list queue directory', { dir: this.dir, error: errorMessage(err) });
-        await this.sleep(this.nextRetryDelay());
+        await this.run.sleep(this.nextRetryDelay());
         continue;
       }
       if (names.length === 0) {
-        await this.sleep(this.pollIntervalMs);
+        await this.run.sleep(this.pollIntervalMs);
         continue;
       }
       for (const name of names) {
-        if (this.stopping) break;
+        if (this.run.stopping) break;
         if ((await this.processOne(name, handler)) === 'retry') {
           const delay = this.nextRetryDelay();
           this.logger.warn('queue held back by a failing task; retrying', { file: name, retryInMs: delay });
-          await this.sleep(delay);
+          await this.run.sleep(delay);
           break; // list again: the failed task is still first, unless an earlier one appeared
         }
         this.retryDelay = 0;

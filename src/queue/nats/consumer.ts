@@ -1,4 +1,5 @@
-import { errorMessage, InterruptibleSleep } from '../interruptible-sleep.js';
+import { ConsumerRun } from '../consumer-run.js';
+import { errorMessage } from '../interruptible-sleep.js';
 import { AckPolicy, DeliverPolicy, headers as natsHeaders, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
 import { silentLogger, type Logger } from '../../monitoring/logger.js';
 import { deserializeTask } from '../message-format.js';
@@ -62,9 +63,7 @@ export class NatsConsumer implements Consumer {
   private readonly retryMaxMs: number;
   private readonly js: JetStreamClient;
   private buffers: PartitionBuffer[] = [];
-  private stopping = false;
-  private running: Promise<void> | null = null;
-  private readonly pause = new InterruptibleSleep();
+  private readonly run = new ConsumerRun();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -83,15 +82,12 @@ export class NatsConsumer implements Consumer {
   }
 
   consume(handler: TaskHandler): Promise<void> {
-    if (this.running !== null) return Promise.reject(new Error('consumer is already running'));
-    this.running = this.setUp().then(() => this.loop(handler));
-    return this.running;
+    return this.run.start(() => this.setUp().then(() => this.loop(handler)));
   }
 
+  /** See `ConsumerRun.stop`; a failed run is not reported again here, and the connection is drained after it. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.pause.wake();
-    await this.running?.catch(() => undefined);
+    await this.run.stop().catch(() => undefined);
     if (this.options.ownsConnection !== false && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
   }
 
@@ -123,34 +119,30 @@ export class NatsConsumer implements Consumer {
     });
   }
 
-  private sleep(ms: number): Promise<void> {
-    return this.stopping ? Promise.resolve() : this.pause.sleep(ms);
-  }
-
   private async loop(handler: TaskHandler): Promise<void> {
     let failures = 0;
     let idlePause = this.idlePollMs;
-    while (!this.stopping) {
+    while (!this.run.stopping) {
       try {
         await this.refill();
       } catch (err) {
         failures++;
         const delay = Math.min(this.retryInitialMs * 2 ** Math.min(failures - 1, 16), this.retryMaxMs);
         this.logger.error('cannot fetch from nats', { stream: this.settings.stream, retry_in_ms: delay, error: errorMessage(err) });
-        await this.sleep(delay);
+        await this.run.sleep(delay);
         continue;
       }
       failures = 0;
       const next = this.oldestBuffered();
       if (next === undefined) {
-        await this.sleep(idlePause);
+        await this.run.sleep(idlePause);
         idlePause = Math.min(idlePause * 2, this.idlePollMaxMs);
         continue;
       }
       idlePause = this.idlePollMs;
       const msg = next.messages.shift() as JsMsg;
       const pause = await this.processOne(msg, handler);
-      if (pause > 0) await this.sleep(pause);
+      if (pause > 0) await this.run.sleep(pause);
     }
     // Whatever is still buffered goes back at once rather than after the ack wait.
     for (const b of this.buffers) for (const m of b.messages.splice(0)) m.nak();

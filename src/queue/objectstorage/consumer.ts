@@ -1,4 +1,5 @@
-import { errorMessage, InterruptibleSleep } from '../interruptible-sleep.js';
+import { ConsumerRun } from '../consumer-run.js';
+import { errorMessage } from '../interruptible-sleep.js';
 import { silentLogger, type Logger } from '../../monitoring/logger.js';
 import { deserializeTask } from '../message-format.js';
 import { DropTaskError, type Consumer, type Task, type TaskHandler } from '../task.js';
@@ -65,9 +66,7 @@ export class ObjectStorageConsumer implements Consumer {
   private readonly attempts = new Map<string, number>();
   private readonly reportedForeign = new Set<string>();
   private interval: number;
-  private stopping = false;
-  private running: Promise<void> | null = null;
-  private readonly pause = new InterruptibleSleep();
+  private readonly run = new ConsumerRun();
 
   constructor(
     private readonly bucket: ObjectBucket,
@@ -92,32 +91,24 @@ export class ObjectStorageConsumer implements Consumer {
   }
 
   consume(handler: TaskHandler): Promise<void> {
-    if (this.running !== null) return Promise.reject(new Error('consumer is already running'));
-    this.running = this.loop(handler);
-    return this.running;
+    return this.run.start(() => this.loop(handler));
   }
 
-  /** Ends `consume()` after the task in hand; do not await it from inside the handler. */
+  /** See `ConsumerRun.stop`; the bucket's connections are closed after the run ends. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.pause.wake();
-    await this.running;
+    await this.run.stop();
     this.bucket.close();
   }
 
-  private sleep(ms: number): Promise<void> {
-    return this.stopping ? Promise.resolve() : this.pause.sleep(ms);
-  }
-
   private async loop(handler: TaskHandler): Promise<void> {
-    while (!this.stopping) {
+    while (!this.run.stopping) {
       const outcome = await this.processNextBatch(handler);
       if (outcome.retryInMs !== undefined) {
-        await this.sleep(outcome.retryInMs);
+        await this.run.sleep(outcome.retryInMs);
       } else if (outcome.processed > 0) {
         this.interval = this.minIntervalMs;
       } else {
-        await this.sleep(this.interval);
+        await this.run.sleep(this.interval);
         this.interval = Math.min(this.interval * this.intervalFactor, this.maxIntervalMs);
       }
     }
@@ -160,7 +151,7 @@ export class ObjectStorageConsumer implements Consumer {
       return downloads[i] as Promise<Uint8Array | undefined>;
     };
     let processed = 0;
-    for (let i = 0; i < batch.length && !this.stopping; i++) {
+    for (let i = 0; i < batch.length && !this.run.stopping; i++) {
       const { key } = batch[i] as Listed;
       let data: Uint8Array | undefined;
       try {

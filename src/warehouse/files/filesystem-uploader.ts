@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { syncDirectory } from './durable-fs.js';
-import { InvalidObjectKeyError, type ObjectUpload, type ObjectUploader } from './object-uploader.js';
+import { InvalidObjectKeyError, SettlingUpload, type ObjectUpload, type ObjectUploader } from './object-uploader.js';
 
 export const UPLOAD_TEMP_PREFIX = '.upload-';
 export const UPLOAD_TEMP_SUFFIX = '.tmp';
@@ -66,18 +66,17 @@ export class FilesystemUploader implements ObjectUploader {
   }
 }
 
-type UploadState = 'open' | 'committed' | 'aborted';
-
-class FilesystemUpload implements ObjectUpload {
-  private state: UploadState = 'open';
+class FilesystemUpload extends SettlingUpload {
   private closed = false;
 
   constructor(
-    readonly key: string,
+    key: string,
     private readonly fh: FileHandle,
     private readonly tempPath: string,
     private readonly targetPath: string,
-  ) {}
+  ) {
+    super(key);
+  }
 
   async write(chunk: Uint8Array): Promise<void> {
     this.assertOpen('write');
@@ -88,35 +87,15 @@ class FilesystemUpload implements ObjectUpload {
     }
   }
 
-  /** The format is done; nothing to do until commit makes the file durable and visible. */
-  async end(): Promise<void> {
-    this.assertOpen('end');
+  protected async publish(): Promise<void> {
+    await this.fh.sync();
+    await this.closeFile();
+    await mkdir(dirname(this.targetPath), { recursive: true, mode: 0o750 });
+    await moveIntoPlace(this.tempPath, this.targetPath);
+    await syncDirectory(dirname(this.targetPath));
   }
 
-  async commit(): Promise<void> {
-    if (this.state === 'committed') return;
-    if (this.state === 'aborted') throw new Error(`upload of ${this.key} was aborted; it cannot be committed`);
-    try {
-      await this.fh.sync();
-      await this.closeFile();
-      await mkdir(dirname(this.targetPath), { recursive: true, mode: 0o750 });
-      await moveIntoPlace(this.tempPath, this.targetPath);
-      await syncDirectory(dirname(this.targetPath));
-      this.state = 'committed';
-    } catch (err) {
-      await this.discard();
-      throw err;
-    }
-  }
-
-  async abort(): Promise<void> {
-    if (this.state === 'aborted') return;
-    if (this.state === 'committed') throw new Error(`upload of ${this.key} was committed; it cannot be aborted`);
-    await this.discard();
-  }
-
-  private async discard(): Promise<void> {
-    this.state = 'aborted';
+  protected async discard(): Promise<void> {
     await this.closeFile().catch(() => undefined);
     await unlink(this.tempPath).catch(() => undefined);
   }
@@ -125,10 +104,6 @@ class FilesystemUpload implements ObjectUpload {
     if (this.closed) return;
     this.closed = true;
     await this.fh.close();
-  }
-
-  private assertOpen(what: string): void {
-    if (this.state !== 'open') throw new Error(`cannot ${what} upload of ${this.key}: it is ${this.state}`);
   }
 }
 

@@ -18,7 +18,7 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { InvalidObjectKeyError, type ObjectUpload, type ObjectUploader } from './object-uploader.js';
+import { InvalidObjectKeyError, SettlingUpload, type ObjectUpload, type ObjectUploader } from './object-uploader.js';
 
 /** S3 refuses parts below 5 MiB (except the last one). */
 export const S3_MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -85,10 +85,7 @@ export class S3Uploader implements ObjectUploader {
   }
 }
 
-type UploadState = 'open' | 'committed' | 'aborted';
-
-class S3Upload implements ObjectUpload {
-  private state: UploadState = 'open';
+class S3Upload extends SettlingUpload {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   /** Set once the object is too large for one PutObject. */
@@ -98,9 +95,11 @@ class S3Upload implements ObjectUpload {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
-    readonly key: string,
+    key: string,
     private readonly partBytes: number,
-  ) {}
+  ) {
+    super(key);
+  }
 
   async write(chunk: Uint8Array): Promise<void> {
     this.assertOpen('write');
@@ -111,36 +110,18 @@ class S3Upload implements ObjectUpload {
     while (this.pendingBytes >= this.partBytes) await this.sendPart(this.partBytes);
   }
 
-  async end(): Promise<void> {
-    this.assertOpen('end');
-  }
-
-  async commit(): Promise<void> {
-    if (this.state === 'committed') return;
-    if (this.state === 'aborted') throw new Error(`upload of ${this.key} was aborted; it cannot be committed`);
-    try {
-      if (this.uploadId === null) {
-        const body = this.takePending(this.pendingBytes);
-        await this.client.send(
-          new PutObjectCommand({ Bucket: this.bucket, Key: this.key, Body: body, ContentLength: body.byteLength, ContentType: contentTypeOf(this.key) }),
-        );
-      } else {
-        if (this.pendingBytes > 0) await this.sendPart(this.pendingBytes);
-        await this.client.send(
-          new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, MultipartUpload: { Parts: this.parts } }),
-        );
-      }
-      this.state = 'committed';
-    } catch (err) {
-      await this.discard();
-      throw err;
+  protected async publish(): Promise<void> {
+    if (this.uploadId === null) {
+      const body = this.takePending(this.pendingBytes);
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: this.key, Body: body, ContentLength: body.byteLength, ContentType: contentTypeOf(this.key) }),
+      );
+    } else {
+      if (this.pendingBytes > 0) await this.sendPart(this.pendingBytes);
+      await this.client.send(
+        new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, MultipartUpload: { Parts: this.parts } }),
+      );
     }
-  }
-
-  async abort(): Promise<void> {
-    if (this.state === 'aborted') return;
-    if (this.state === 'committed') throw new Error(`upload of ${this.key} was committed; it cannot be aborted`);
-    await this.discard();
   }
 
   private async sendPart(bytes: number): Promise<void> {
@@ -169,8 +150,7 @@ class S3Upload implements ObjectUpload {
     return taken;
   }
 
-  private async discard(): Promise<void> {
-    this.state = 'aborted';
+  protected async discard(): Promise<void> {
     this.pending = [];
     this.pendingBytes = 0;
     const uploadId = this.uploadId;
@@ -178,10 +158,6 @@ class S3Upload implements ObjectUpload {
     if (uploadId === null) return;
     // Parts left behind cost storage but are invisible; a failed abort is not worth failing for.
     await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: uploadId })).catch(() => undefined);
-  }
-
-  private assertOpen(what: string): void {
-    if (this.state !== 'open') throw new Error(`cannot ${what} upload of ${this.key}: it is ${this.state}`);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import type { MetricsPipeline } from './metrics-pipeline.js';
 import type { StatusReader } from './status.js';
 import { renderStatusPage } from './status-page.js';
+import { listenOn } from '../receiver/listen.js';
 
 export const DEBUG_COOKIE = 'cairn_debug_cid';
 
@@ -72,15 +73,8 @@ export class MonitoringServer {
     });
   }
 
-  async listen(): Promise<AddressInfo> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.opts.port, this.opts.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    return this.server.address() as AddressInfo;
+  listen(): Promise<AddressInfo> {
+    return listenOn(this.server, this.opts.port, this.opts.host);
   }
 
   async close(): Promise<void> {

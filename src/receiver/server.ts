@@ -8,6 +8,7 @@ import { headersFromRaw } from './headers.js';
 import type { HitPipeline, Outcome } from './hit-pipeline.js';
 import { assertDecodable, QueryStringError } from './querystring.js';
 import type { Router } from './router.js';
+import { listenOn } from './listen.js';
 
 export interface ReceiverServerOptions {
   host: string;
@@ -76,15 +77,8 @@ export class ReceiverServer {
     });
   }
 
-  async listen(): Promise<AddressInfo> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.opts.port, this.opts.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    return this.server.address() as AddressInfo;
+  listen(): Promise<AddressInfo> {
+    return listenOn(this.server, this.opts.port, this.opts.host);
   }
 
   /** Stops accepting connections and waits (at most `graceMs`) for requests in flight. */

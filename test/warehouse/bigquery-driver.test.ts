@@ -29,6 +29,7 @@ import { BigQueryDouble, makeServiceAccountKey, type ServiceAccountFixture } fro
 import { testProperty } from '../support/properties.js';
 import { ga4Rows } from './clickhouse-rows.js';
 import { recordingLogger, tempDir, waitFor } from './helpers.js';
+import { rejection } from '../support/rejection.js';
 
 const PROJECT = 'cairn-test';
 const DATASET = 'analytics';
@@ -95,15 +96,6 @@ function row(n: number, extra: Partial<Row> = {}): Row {
     params: [{ name: 'page_location', value_number: n, count: 1, unknown_key: 'dropped' }],
     ...extra,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 function ids(rows: readonly Record<string, unknown>[]): string[] {

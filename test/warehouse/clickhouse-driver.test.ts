@@ -17,6 +17,7 @@ import { ChdbHttpAdapter } from '../support/chdb-http.js';
 import { testProperty } from '../support/properties.js';
 import { expectedReadBack, ga4Rows } from './clickhouse-rows.js';
 import { recordingLogger } from './helpers.js';
+import { rejection } from '../support/rejection.js';
 
 let adapter: ChdbHttpAdapter;
 let databases = 0;
@@ -71,15 +72,6 @@ async function columnsOf(database: string, table: string): Promise<Map<string, {
     `SELECT name, type, default_kind, compression_codec FROM system.columns WHERE database = '${database}' AND table = '${table}' ORDER BY position`,
   );
   return new Map(rows.map(({ name, type, default_kind, compression_codec }) => [name, { type, default_kind, compression_codec }]));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 test('creates the GA4 events table with the d8a DDL, in schema order, and finds nothing missing afterwards', async () => {

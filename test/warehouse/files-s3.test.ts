@@ -28,6 +28,7 @@ import {
 } from '../../src/warehouse/files/index.js';
 import { LocalS3, S3RVER_ACCESS_KEY, S3RVER_SECRET_KEY } from '../support/s3.js';
 import { csvDicts, FakeTimers, recordingLogger, tempDir, waitFor } from './helpers.js';
+import { rejection } from '../support/rejection.js';
 
 const BUCKET = 'cairn-events';
 let s3: LocalS3;
@@ -84,15 +85,6 @@ function settingsFor(extra: string[], spool = tempDir('s3-spool')): Settings {
     ...extra,
   ];
   return loadSettings({ args, env: {}, cwd: process.cwd() }).settings;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 async function csvRowsOf(keys: readonly string[]): Promise<Record<string, string>[]> {

@@ -17,6 +17,7 @@ import { createFilesDriver, ParquetFormat, ParquetValueError, type ByteSink, typ
 import { testProperty } from '../support/properties.js';
 import { ga4Rows } from './clickhouse-rows.js';
 import { listFiles, recordingLogger, tempDir } from './helpers.js';
+import { rejection } from '../support/rejection.js';
 
 class MemorySink implements ByteSink {
   readonly chunks: Buffer[] = [];
@@ -40,15 +41,6 @@ async function parquetOf(schema: Schema, rows: readonly Row[], options: Construc
   await writer.close();
   assert.ok(sink.ended, 'the sink is ended by close');
   return sink.arrayBuffer();
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 const item = new Struct([new Field('name', new Utf8(), true), new Field('value_number', new Float64(), true), new Field('n', new Int32(), false)]);

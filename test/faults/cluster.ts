@@ -4,9 +4,9 @@
  * gets its own state, queue and spool folders; the workers write CSV files into one folder,
  * which `OutputReader` reads incrementally.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsv } from '../support/csv.js';
+import { csvFileRows, csvFilesUnder } from '../support/csv.js';
 import { freePort, startCli, waitForHealthy, type CliProcess } from '../support/cli.js';
 import { send } from '../support/http.js';
 import type { NatsServer } from '../support/nats.js';
@@ -305,35 +305,15 @@ export class OutputReader {
   constructor(private readonly dir: string) {}
 
   refresh(): OutputRow[] {
-    const walk = (d: string): void => {
-      let names: string[];
-      try {
-        names = readdirSync(d).sort();
-      } catch {
-        return;
+    for (const p of csvFilesUnder(this.dir)) {
+      if (this.seen.has(p)) continue;
+      this.seen.add(p);
+      for (const raw of csvFileRows(p)) {
+        const url = raw['page_location'] ?? '';
+        const tag = /shop\.example\/([^?&/]+)/.exec(url)?.[1] ?? '';
+        this.rows.push({ id: raw['id'] ?? '', sessionId: raw['session_id'] ?? '', clientId: raw['client_id'] ?? '', tag, raw });
       }
-      for (const n of names) {
-        const p = join(d, n);
-        let st;
-        try {
-          st = statSync(p);
-        } catch {
-          continue;
-        }
-        if (st.isDirectory()) walk(p);
-        else if (n.endsWith('.csv') && !this.seen.has(p)) {
-          this.seen.add(p);
-          const [header, ...rows] = parseCsv(readFileSync(p, 'utf8'));
-          for (const r of rows) {
-            const raw = Object.fromEntries(header!.map((h, i) => [h, r[i] ?? '']));
-            const url = raw['page_location'] ?? '';
-            const tag = /shop\.example\/([^?&/]+)/.exec(url)?.[1] ?? '';
-            this.rows.push({ id: raw['id'] ?? '', sessionId: raw['session_id'] ?? '', clientId: raw['client_id'] ?? '', tag, raw });
-          }
-        }
-      }
-    };
-    walk(this.dir);
+    }
     return this.rows;
   }
 }

@@ -36,9 +36,12 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** Every CSV file under a folder, as objects keyed by the header row. */
-export function readCsvRows(dir: string): Record<string, string>[] {
-  const out: Record<string, string>[] = [];
+/**
+ * Paths of the CSV files (`.csv`, `.csv.gz`) under a folder, in name order. Files and folders
+ * that vanish while it looks (a writer renaming into place) are left out.
+ */
+export function csvFilesUnder(dir: string): string[] {
+  const out: string[] = [];
   const walk = (d: string): void => {
     let names: string[];
     try {
@@ -48,15 +51,28 @@ export function readCsvRows(dir: string): Record<string, string>[] {
     }
     for (const n of names) {
       const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (n.endsWith('.csv') || n.endsWith('.csv.gz')) {
-        const raw = readFileSync(p);
-        const text = (n.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-        const [header, ...rows] = parseCsv(text);
-        for (const r of rows) out.push(Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
+      let isDirectory: boolean;
+      try {
+        isDirectory = statSync(p).isDirectory();
+      } catch {
+        continue;
       }
+      if (isDirectory) walk(p);
+      else if (n.endsWith('.csv') || n.endsWith('.csv.gz')) out.push(p);
     }
   };
   walk(dir);
   return out;
+}
+
+/** One CSV file's rows as objects keyed by its header row. */
+export function csvFileRows(path: string): Record<string, string>[] {
+  const raw = readFileSync(path);
+  const [header, ...rows] = parseCsv((path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
+  return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
+}
+
+/** Every CSV file under a folder, as objects keyed by the header row. */
+export function readCsvRows(dir: string): Record<string, string>[] {
+  return csvFilesUnder(dir).flatMap(csvFileRows);
 }

@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ChdbHttpAdapter } from '../support/chdb-http.js';
 import { freePort, runCli } from '../support/cli.js';
+import { storageUnder } from '../support/config.js';
 
 let adapter: ChdbHttpAdapter;
 let work: string;
@@ -32,7 +33,7 @@ function config(database: string, extra: string[] = [], port = adapter.port): st
   writeFileSync(
     file,
     [
-      `storage: {bolt_directory: ${join(work, 'state')}, queue_directory: ${join(work, 'queue')}, spool_directory: ${join(work, 'spool')}}`,
+      storageUnder(work),
       `warehouse: {driver: clickhouse, table: events, clickhouse: {host: 127.0.0.1, port: "${port}", database: ${database}}}`,
       ...extra,
       '',

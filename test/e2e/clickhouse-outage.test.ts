@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert';
 import { ChdbHttpAdapter } from '../support/chdb-http.js';
 import { freePort, startCli, waitForHealthy } from '../support/cli.js';
 import { send } from '../support/http.js';
+import { storageUnder } from '../support/config.js';
 
 let adapter: ChdbHttpAdapter;
 let work: string;
@@ -69,7 +70,7 @@ test('inserts refused, then an answer lost: every event stored once when ClickHo
       // reaches the worker after its session's bucket has passed and is dropped as late.
       'sessions: {timeout: 3s}',
       'receiver: {batch_timeout: 100ms}',
-      `storage: {bolt_directory: ${join(work, 'state')}, queue_directory: ${join(work, 'queue')}, spool_directory: ${join(work, 'spool')}}`,
+      storageUnder(work),
       `warehouse: {driver: clickhouse, table: events, clickhouse: {host: 127.0.0.1, port: "${adapter.port}", database: outage}}`,
       '',
     ].join('\n'),

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { freePort, startCli, waitForHealthy, type CliProcess } from '../support/cli.js';
 import { readCsvRows } from '../support/csv.js';
 import { send } from '../support/http.js';
+import { csvFilesWarehouse, storageUnder } from '../support/config.js';
 
 let work: string;
 test.before.each(() => {
@@ -51,8 +52,8 @@ test('SIGKILL during traffic in at-least-once mode: after a restart every accept
       'delivery: {mode: at_least_once}',
       'sessions: {timeout: 2s}',
       'receiver: {batch_timeout: 200ms, batch_size: 50}',
-      `storage: {bolt_directory: ${join(work, 'state')}, queue_directory: ${join(work, 'queue')}, spool_directory: ${join(work, 'spool')}}`,
-      `warehouse: {driver: files, table: events, files: {storage: filesystem, format: csv, max_segment_age: 1s, filesystem: {path: ${out}}}}`,
+      storageUnder(work),
+      csvFilesWarehouse(out, '1s'),
       '',
     ].join('\n'),
   );

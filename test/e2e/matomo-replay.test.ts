@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { runCli } from '../support/cli.js';
 import { readCsvRows } from '../support/csv.js';
 import { BROWSER_HEADERS, MATOMO_JS, PHP_SDK_BULK } from '../protocols/matomo-shapes.js';
+import { csvFilesWarehouse, storageUnder } from '../support/config.js';
 
 let work: string;
 test.before.each(() => {
@@ -28,8 +29,8 @@ test('cairn replay: a matomo.js visit (GET, sendBeacon form POSTs) and a PHP SDK
       // The PHP SDK's second entry carries no ua parameter and its header says PHP: a server-side
       // sender, not a crawler, so this property keeps what isbot calls bots.
       'property: {settings: {exclude_known_bots: false}}',
-      `storage: {bolt_directory: ${join(work, 'state')}, queue_directory: ${join(work, 'queue')}, spool_directory: ${join(work, 'spool')}}`,
-      `warehouse: {driver: files, table: events, files: {storage: filesystem, format: csv, filesystem: {path: ${out}}}}`,
+      storageUnder(work),
+      csvFilesWarehouse(out),
       '',
     ].join('\n'),
   );

@@ -6,6 +6,7 @@ import { waitFor, workDirPerTest } from '../support/work-dir.js';
 import * as assert from 'uvu/assert';
 import { freePort, startCli, waitForHealthy } from '../support/cli.js';
 import { readCsvRows } from '../support/csv.js';
+import { csvFilesWarehouse, storageUnder } from '../support/config.js';
 
 /** The part of the `matomo-tracker` package (Matomo's Node client, CommonJS, untyped) this test uses. */
 interface MatomoTrackerClient {
@@ -39,8 +40,8 @@ test('matomo-tracker (Matomo\'s Node client) against cairn server: its visits be
       'sessions: {timeout: 2s, join_by_session_stamp: false}',
       'receiver: {batch_timeout: 200ms}',
       'matomo: {tracking_endpoints: [/analytics/track]}',
-      `storage: {bolt_directory: ${join(work, 'state')}, queue_directory: ${join(work, 'queue')}, spool_directory: ${join(work, 'spool')}}`,
-      `warehouse: {driver: files, table: events, files: {storage: filesystem, format: csv, max_segment_age: 1s, filesystem: {path: ${out}}}}`,
+      storageUnder(work),
+      csvFilesWarehouse(out, '1s'),
       '',
     ].join('\n'),
   );

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { runCli } from '../support/cli.js';
 import { readCsvRows } from '../support/csv.js';
 import { PURCHASE } from '../protocols/ga4-mp-shapes.js';
+import { storageUnder } from '../support/config.js';
 
 let work: string;
 test.before.each(() => {
@@ -39,7 +40,7 @@ test('cairn replay: a server purchase with the web session\'s session_id joins i
   writeFileSync(
     join(work, 'config.yaml'),
     [
-      `storage: {bolt_directory: ${join(work, 'state')}, queue_directory: ${join(work, 'queue')}, spool_directory: ${join(work, 'spool')}}`,
+      storageUnder(work),
       `warehouse: {driver: files, files: {storage: filesystem, format: csv, filesystem: {path: ${out}}}}`,
       'properties:',
       '  - id: shop',

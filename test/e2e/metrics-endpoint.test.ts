@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { freePort, startCli, waitForHealthy, type CliProcess } from '../support/cli.js';
 import { readCsvRows } from '../support/csv.js';
 import { send } from '../support/http.js';
+import { csvFilesWarehouse, storageUnder } from '../support/config.js';
 
 let work: string;
 let proc: CliProcess | undefined;
@@ -101,8 +102,8 @@ test('cairn server serves Prometheus text on the monitoring port, with the recei
       `monitoring: {port: ${monitoringPort}}`,
       'sessions: {timeout: 2s}',
       'receiver: {batch_timeout: 200ms}',
-      `storage: {bolt_directory: ${join(work, 'state')}, queue_directory: ${join(work, 'queue')}, spool_directory: ${join(work, 'spool')}}`,
-      `warehouse: {driver: files, table: events, files: {storage: filesystem, format: csv, max_segment_age: 1s, filesystem: {path: ${out}}}}`,
+      storageUnder(work),
+      csvFilesWarehouse(out, '1s'),
       '',
     ].join('\n'),
   );

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { freePort, startCli, waitForHealthy } from '../support/cli.js';
 import { readCsvRows } from '../support/csv.js';
 import { send } from '../support/http.js';
+import { csvFilesWarehouse, storageUnder } from '../support/config.js';
 
 const dir = workDirPerTest(test, 'cairn-e2e-server');
 
@@ -20,8 +21,8 @@ test('cairn server: GA4 hits over HTTP become CSV rows with session columns afte
       'server: {host: 127.0.0.1, port: ' + port + '}',
       'sessions: {timeout: 2s}',
       'receiver: {batch_timeout: 200ms}',
-      `storage: {bolt_directory: ${join(work, 'state')}, queue_directory: ${join(work, 'queue')}, spool_directory: ${join(work, 'spool')}}`,
-      `warehouse: {driver: files, table: events, files: {storage: filesystem, format: csv, max_segment_age: 1s, filesystem: {path: ${out}}}}`,
+      storageUnder(work),
+      csvFilesWarehouse(out, '1s'),
       '',
     ].join('\n'),
   );

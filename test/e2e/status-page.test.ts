@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freePort, startCli, waitForHealthy, type CliProcess } from '../support/cli.js';
 import { send } from '../support/http.js';
+import { storageUnder } from '../support/config.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -53,7 +54,7 @@ async function startServer(): Promise<{ port: number; monitoringPort: number }> 
       `monitoring: {port: ${monitoringPort}}`,
       'sessions: {timeout: 2s}',
       'receiver: {batch_timeout: 200ms}',
-      `storage: {bolt_directory: ${join(work, 'state')}, queue_directory: ${join(work, 'queue')}, spool_directory: ${join(work, 'spool')}}`,
+      storageUnder(work),
       'warehouse: {driver: noop}',
       '',
     ].join('\n'),

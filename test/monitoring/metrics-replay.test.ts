@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { runReplayCommand } from '../../src/cli/commands/replay.js';
 import { readCsvRows } from '../support/csv.js';
 import { globalPullReader, histogramOf, valueOf } from './helpers.js';
+import { csvFilesWarehouse, storageUnder } from '../support/config.js';
 
 // Registered before the command runs, the way a program embedding Cairn would: the replay's
 // instruments report to it.
@@ -33,8 +34,8 @@ test('after a replay the worker-side metrics are there with the values the repla
   writeFileSync(
     config,
     [
-      `storage: {bolt_directory: ${join(work, 'state')}, queue_directory: ${join(work, 'queue')}, spool_directory: ${join(work, 'spool')}}`,
-      `warehouse: {driver: files, table: events, files: {storage: filesystem, format: csv, filesystem: {path: ${out}}}}`,
+      storageUnder(work),
+      csvFilesWarehouse(out),
       '',
     ].join('\n'),
   );

@@ -1,26 +1,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OutputReader, plannedHits, sendTraffic, tally, waitForRows, type Proc } from './cluster.js';
-import { between, FAULT_HITS, logDir, LANES, recordFigures, startTopology, TOPOLOGIES, whenProgress, type Backends } from './scenario.js';
-import { startNatsServer } from '../support/nats.js';
-import { startS3rver } from '../support/s3rver.js';
+import { between, FAULT_HITS, logDir, LANES, recordFigures, startTopology, TOPOLOGIES, whenProgress, suiteBackends } from './scenario.js';
 
-let backends: Backends;
-
-test.before(async () => {
-  backends = { s3: await startS3rver(), nats: await startNatsServer() };
-});
-test.after(async () => {
-  await backends.s3.stop();
-  await backends.nats.stop();
-});
+const backends = suiteBackends(test);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)] as T;
 
 for (const topology of TOPOLOGIES) {
   test(`${topology}: SIGKILL a receiver and a worker at random moments of the load; after restart every accepted hit is written once`, async () => {
-    const setup = await startTopology(topology, backends);
+    const setup = await startTopology(topology, backends());
     const { cluster } = setup;
     try {
       const hits = plannedHits(FAULT_HITS, 4, `k${topology.slice(0, 2)}`);
@@ -50,7 +40,7 @@ for (const topology of TOPOLOGIES) {
       const exits = await cluster.stopAll();
       const t = tally(hits.length, sent.accepted, rows);
       if (t.missing + t.duplicatedIds + t.duplicatedHits > 0) cluster.saveLogs(logDir(topology));
-      recordFigures('SIGKILL receiver + worker', topology, t, { killed, s3rverRestarts: backends.s3.restarts() });
+      recordFigures('SIGKILL receiver + worker', topology, t, { killed, s3rverRestarts: backends().s3.restarts() });
       assert.equal(
         { missing: t.missing, duplicatedIds: t.duplicatedIds, duplicatedHits: t.duplicatedHits },
         { missing: 0, duplicatedIds: 0, duplicatedHits: 0 },

@@ -6,8 +6,9 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, type Tally, type Topology } from './cluster.js';
-import type { NatsServer } from '../support/nats.js';
-import type { FakeS3 } from '../support/s3rver.js';
+import type { Test } from 'uvu';
+import { startNatsServer, type NatsServer } from '../support/nats.js';
+import { startS3rver, type FakeS3 } from '../support/s3rver.js';
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -29,6 +30,22 @@ export const TOPOLOGIES: readonly Topology[] = ['server', 'objectstorage', 'nats
 export interface Backends {
   s3: FakeS3;
   nats: NatsServer;
+}
+
+/** Starts an S3 server and a NATS server before the suite and stops them after it; the getter is valid inside tests. */
+export function suiteBackends(suite: Test): () => Backends {
+  let backends: Backends | undefined;
+  suite.before(async () => {
+    backends = { s3: await startS3rver(), nats: await startNatsServer() };
+  });
+  suite.after(async () => {
+    await backends?.s3.stop();
+    await backends?.nats.stop();
+  });
+  return () => {
+    if (backends === undefined) throw new Error('the fault backends are not started yet');
+    return backends;
+  };
 }
 
 export interface Setup {

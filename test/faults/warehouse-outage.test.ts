@@ -2,19 +2,9 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OutputReader, plannedHits, sendTraffic, tally, waitForRows } from './cluster.js';
-import { FAULT_HITS, LANES, logDir, OUTAGE_MS, recordFigures, startTopology, TOPOLOGIES, whenProgress, type Backends } from './scenario.js';
-import { startNatsServer } from '../support/nats.js';
-import { startS3rver } from '../support/s3rver.js';
+import { FAULT_HITS, LANES, logDir, OUTAGE_MS, recordFigures, startTopology, TOPOLOGIES, whenProgress, suiteBackends } from './scenario.js';
 
-let backends: Backends;
-
-test.before(async () => {
-  backends = { s3: await startS3rver(), nats: await startNatsServer() };
-});
-test.after(async () => {
-  await backends.s3.stop();
-  await backends.nats.stop();
-});
+const backends = suiteBackends(test);
 
 /**
  * The files warehouse goes down when its destination folder is replaced by a plain file: every
@@ -35,7 +25,7 @@ const maxSegmentAge = `${Math.ceil(OUTAGE_MS / 2000) + 1}s`;
 
 for (const topology of TOPOLOGIES) {
   test(`${topology}: the warehouse is down for ${OUTAGE_MS / 1000} s in the middle of the load; afterwards every accepted hit is written once`, async () => {
-    const setup = await startTopology(topology, backends, { maxSegmentAge });
+    const setup = await startTopology(topology, backends(), { maxSegmentAge });
     const { cluster } = setup;
     try {
       const hits = plannedHits(FAULT_HITS, 4, `w${topology.slice(0, 2)}`);
@@ -56,7 +46,7 @@ for (const topology of TOPOLOGIES) {
       const exits = await cluster.stopAll();
       const t = tally(hits.length, sent.accepted, rows);
       if (t.missing + t.duplicatedIds + t.duplicatedHits > 0) cluster.saveLogs(logDir(topology));
-      recordFigures(`warehouse down ${OUTAGE_MS / 1000} s`, topology, t, { downForMs: downFor, s3rverRestarts: backends.s3.restarts() });
+      recordFigures(`warehouse down ${OUTAGE_MS / 1000} s`, topology, t, { downForMs: downFor, s3rverRestarts: backends().s3.restarts() });
       assert.equal({ missing: t.missing, duplicatedIds: t.duplicatedIds, duplicatedHits: t.duplicatedHits }, { missing: 0, duplicatedIds: 0, duplicatedHits: 0 }, cluster.logs());
       for (const e of exits) assert.is(e.code, 0, `${e.name} exits cleanly:\n${e.log}`);
     } finally {

@@ -14,6 +14,7 @@
 import { createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './http.js';
 
 export interface DoubleField {
   name: string;
@@ -623,14 +624,6 @@ function valueProblem(v: unknown, f: DoubleField, at: string): string | null {
 
 // ---- bodies ----------------------------------------------------------------------------------------
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function parseJson(body: Buffer): Json {
   try {

@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { Session } from 'chdb';
+import { readBody } from './http.js';
 
 export type AdapterFault = 'none' | 'refuse-inserts' | 'refuse-all' | 'lose-insert-answers';
 
@@ -124,14 +125,6 @@ function decodeBody(body: Buffer, encoding: string | undefined): Buffer {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function credentialsOf(req: IncomingMessage, params: URLSearchParams): { user: string; password: string } {
   const auth = req.headers.authorization;

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 
 export interface HttpAnswer {
   status: number;
@@ -18,12 +18,19 @@ export function send(
     const headers: Record<string, string | number> = { ...(opts.headers ?? {}) };
     if (body !== undefined) headers['Content-Length'] = body.length;
     const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+      readBody(res).then((b) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: b.toString('utf8') }), reject);
     });
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** The whole body of a request or response. */
+export function readBody(message: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    message.on('data', (c: Buffer) => chunks.push(c));
+    message.on('end', () => resolve(Buffer.concat(chunks)));
+    message.on('error', reject);
   });
 }

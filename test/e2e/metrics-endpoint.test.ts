@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { freePort, startCli, waitForHealthy, type CliProcess } from '../support/cli.js';
 import { readCsvRows } from '../support/csv.js';
 import { send } from '../support/http.js';
-import { csvFilesWarehouse, storageUnder } from '../support/config.js';
+import { csvFilesWarehouse, writeQuickServerConfig } from '../support/config.js';
 
 let work: string;
 let proc: CliProcess | undefined;
@@ -95,18 +95,7 @@ test('cairn server serves Prometheus text on the monitoring port, with the recei
   const port = await freePort();
   const monitoringPort = await freePort();
   const out = join(work, 'out');
-  writeFileSync(
-    join(work, 'config.yaml'),
-    [
-      `server: {host: 127.0.0.1, port: ${port}}`,
-      `monitoring: {port: ${monitoringPort}}`,
-      'sessions: {timeout: 2s}',
-      'receiver: {batch_timeout: 200ms}',
-      storageUnder(work),
-      csvFilesWarehouse(out, '1s'),
-      '',
-    ].join('\n'),
-  );
+  writeQuickServerConfig(work, port, [`monitoring: {port: ${monitoringPort}}`, csvFilesWarehouse(out, '1s')]);
   proc = startCli(['server', '--config', join(work, 'config.yaml')], { cwd: work });
   await waitForHealthy(port, proc);
 

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import { waitFor, workDirPerTest } from '../support/work-dir.js';
@@ -6,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { freePort, startCli, waitForHealthy } from '../support/cli.js';
 import { readCsvRows } from '../support/csv.js';
 import { send } from '../support/http.js';
-import { csvFilesWarehouse, storageUnder } from '../support/config.js';
+import { csvFilesWarehouse, writeQuickServerConfig } from '../support/config.js';
 
 const dir = workDirPerTest(test, 'cairn-e2e-server');
 
@@ -15,17 +14,7 @@ test('cairn server: GA4 hits over HTTP become CSV rows with session columns afte
   const work = dir.path;
   const port = await freePort();
   const out = join(work, 'out');
-  writeFileSync(
-    join(work, 'config.yaml'),
-    [
-      'server: {host: 127.0.0.1, port: ' + port + '}',
-      'sessions: {timeout: 2s}',
-      'receiver: {batch_timeout: 200ms}',
-      storageUnder(work),
-      csvFilesWarehouse(out, '1s'),
-      '',
-    ].join('\n'),
-  );
+  writeQuickServerConfig(work, port, [csvFilesWarehouse(out, '1s')]);
   const proc = startCli(['server', '--config', join(work, 'config.yaml')], { cwd: work });
   await waitForHealthy(port, proc);
   const headers = { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0.0.0 Safari/537.36' };

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freePort, startCli, waitForHealthy, type CliProcess } from '../support/cli.js';
 import { send } from '../support/http.js';
-import { storageUnder } from '../support/config.js';
+import { writeQuickServerConfig } from '../support/config.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -47,18 +47,7 @@ test.after(async () => {
 async function startServer(): Promise<{ port: number; monitoringPort: number }> {
   const port = await freePort();
   const monitoringPort = await freePort();
-  writeFileSync(
-    join(work, 'config.yaml'),
-    [
-      `server: {host: 127.0.0.1, port: ${port}}`,
-      `monitoring: {port: ${monitoringPort}}`,
-      'sessions: {timeout: 2s}',
-      'receiver: {batch_timeout: 200ms}',
-      storageUnder(work),
-      'warehouse: {driver: noop}',
-      '',
-    ].join('\n'),
-  );
+  writeQuickServerConfig(work, port, [`monitoring: {port: ${monitoringPort}}`, 'warehouse: {driver: noop}']);
   proc = startCli(['server', '--config', join(work, 'config.yaml')], { cwd: work });
   await waitForHealthy(port, proc);
   return { port, monitoringPort };

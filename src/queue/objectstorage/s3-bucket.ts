@@ -9,6 +9,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import type { ObjectBucket } from './bucket.js';
+import { bucketAlreadyThere, s3ErrorName, s3HttpStatus } from '../../storage/s3-errors.js';
 
 export interface S3BucketOptions {
   /** `<protocol>://<host>:<port>`; addressing is always path-style, as in the reference. */
@@ -21,17 +22,6 @@ export interface S3BucketOptions {
   checksumsOnlyWhenRequired?: boolean;
   /** Per-request time limit; a hung store must not hold the queue forever. */
   requestTimeoutMs?: number;
-}
-
-function statusOf(err: unknown): number | undefined {
-  if (typeof err !== 'object' || err === null || !('$metadata' in err)) return undefined;
-  const meta: unknown = err.$metadata;
-  if (typeof meta !== 'object' || meta === null || !('httpStatusCode' in meta)) return undefined;
-  return typeof meta.httpStatusCode === 'number' ? meta.httpStatusCode : undefined;
-}
-
-function nameOf(err: unknown): string {
-  return err instanceof Error ? err.name : '';
 }
 
 /** An S3 (or S3-compatible: MinIO, GCS interoperability, s3rver) bucket. */
@@ -59,8 +49,7 @@ export class S3Bucket implements ObjectBucket {
     try {
       await this.client.send(new CreateBucketCommand({ Bucket: this.options.bucket }));
     } catch (err) {
-      const name = nameOf(err);
-      if (name === 'BucketAlreadyOwnedByYou' || name === 'BucketAlreadyExists' || statusOf(err) === 409) return;
+      if (bucketAlreadyThere(err)) return;
       throw err;
     }
   }
@@ -99,7 +88,7 @@ export class S3Bucket implements ObjectBucket {
       if (out.Body === undefined) return new Uint8Array(0);
       return await out.Body.transformToByteArray();
     } catch (err) {
-      if (nameOf(err) === 'NoSuchKey' || statusOf(err) === 404) return undefined;
+      if (s3ErrorName(err) === 'NoSuchKey' || s3HttpStatus(err) === 404) return undefined;
       throw err;
     }
   }
@@ -108,7 +97,7 @@ export class S3Bucket implements ObjectBucket {
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
     } catch (err) {
-      if (nameOf(err) === 'NoSuchKey' || statusOf(err) === 404) return;
+      if (s3ErrorName(err) === 'NoSuchKey' || s3HttpStatus(err) === 404) return;
       throw err;
     }
   }

@@ -19,6 +19,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { InvalidObjectKeyError, SettlingUpload, type ObjectUpload, type ObjectUploader } from './object-uploader.js';
+import { bucketAlreadyThere, s3ErrorName, s3HttpStatus } from '../../storage/s3-errors.js';
 
 /** S3 refuses parts below 5 MiB (except the last one). */
 export const S3_MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -57,8 +58,7 @@ export class S3Uploader implements ObjectUploader {
         await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
         return null;
       } catch (err) {
-        const name = errorName(err);
-        if (name === 'BucketAlreadyOwnedByYou' || name === 'BucketAlreadyExists' || httpStatus(err) === 409) return null;
+        if (bucketAlreadyThere(err)) return null;
         return asError(err);
       }
     }
@@ -66,8 +66,8 @@ export class S3Uploader implements ObjectUploader {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
       return null;
     } catch (err) {
-      const status = httpStatus(err);
-      if (status === 404 || status === 403 || errorName(err) === 'NotFound' || errorName(err) === 'NoSuchBucket') {
+      const status = s3HttpStatus(err);
+      if (status === 404 || status === 403 || s3ErrorName(err) === 'NotFound' || s3ErrorName(err) === 'NoSuchBucket') {
         throw new Error(`bucket ${this.bucket} cannot be used (${status === 403 ? 'access denied' : 'not found'}); create it or set s3.create_bucket`);
       }
       return asError(err);
@@ -166,17 +166,6 @@ function contentTypeOf(key: string): string {
   if (key.endsWith('.gz')) return 'application/gzip';
   if (key.endsWith('.parquet')) return 'application/vnd.apache.parquet';
   return 'application/octet-stream';
-}
-
-function httpStatus(err: unknown): number | undefined {
-  if (typeof err !== 'object' || err === null || !('$metadata' in err)) return undefined;
-  const meta: unknown = err.$metadata;
-  if (typeof meta !== 'object' || meta === null || !('httpStatusCode' in meta)) return undefined;
-  return typeof meta.httpStatusCode === 'number' ? meta.httpStatusCode : undefined;
-}
-
-function errorName(err: unknown): string {
-  return err instanceof Error ? err.name : '';
 }
 
 function asError(err: unknown): Error {

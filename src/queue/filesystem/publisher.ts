@@ -5,6 +5,7 @@ import { serializeTask } from '../message-format.js';
 import type { Publisher, Task } from '../task.js';
 import { fsyncDirectory } from './fs-util.js';
 import { TASK_SUFFIX, TMP_SUFFIX, processTaskNamer, type TaskNamer } from './task-names.js';
+import { InFlight } from '../in-flight.js';
 
 export interface FilesystemPublisherOptions {
   /** Name source; tests inject one with a frozen clock. Defaults to the process-wide namer. */
@@ -18,7 +19,7 @@ export interface FilesystemPublisherOptions {
  */
 export class FilesystemPublisher implements Publisher {
   private readonly namer: TaskNamer;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
   private closed = false;
 
   constructor(
@@ -40,12 +41,7 @@ export class FilesystemPublisher implements Publisher {
     // The name is taken synchronously so names follow the order of publish() calls.
     const name = this.namer.next();
     const p = this.write(name, data);
-    this.inFlight.add(p);
-    const forget = (): void => {
-      this.inFlight.delete(p);
-    };
-    p.then(forget, forget);
-    return p;
+    return this.inFlight.track(p);
   }
 
   private async write(name: string, data: Uint8Array): Promise<void> {
@@ -82,6 +78,6 @@ export class FilesystemPublisher implements Publisher {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.settled();
   }
 }

@@ -5,6 +5,7 @@ import { PROCESS_HITS_TASK, TASK_ID_HEADER, type Publisher, type Task } from '..
 import type { Hit } from '../../hits/hit.js';
 import type { NatsQueueSettings } from './layout.js';
 import { PARTITION_HEADER, partitionOf, partitionSubject } from './partitions.js';
+import { InFlight } from '../in-flight.js';
 
 export interface NatsPublisherOptions {
   /** Whether `close()` drains and closes the connection (false when a consumer shares it). */
@@ -21,7 +22,7 @@ export interface NatsPublisherOptions {
  */
 export class NatsPublisher implements Publisher {
   private readonly js: JetStreamClient;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
   private closed = false;
   private connected = true;
 
@@ -50,12 +51,7 @@ export class NatsPublisher implements Publisher {
     } catch (err) {
       return Promise.reject(err);
     }
-    this.inFlight.add(p);
-    const forget = (): void => {
-      this.inFlight.delete(p);
-    };
-    p.then(forget, forget);
-    return p;
+    return this.inFlight.track(p);
   }
 
   private route(task: Task): Promise<void> {
@@ -105,7 +101,7 @@ export class NatsPublisher implements Publisher {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.settled();
     if (this.options.ownsConnection !== false && !this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
   }
 }

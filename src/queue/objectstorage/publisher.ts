@@ -2,6 +2,7 @@ import { serializeTask } from '../message-format.js';
 import { TASK_ID_HEADER, type Publisher, type Task } from '../task.js';
 import type { ObjectBucket } from './bucket.js';
 import { TaskKeyClock, taskKey } from './task-keys.js';
+import { InFlight } from '../in-flight.js';
 
 export interface ObjectStoragePublisherOptions {
   prefix: string;
@@ -14,7 +15,7 @@ export interface ObjectStoragePublisherOptions {
 export class ObjectStoragePublisher implements Publisher {
   private readonly prefix: string;
   private readonly clock: TaskKeyClock;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
   private closed = false;
 
   constructor(
@@ -36,12 +37,7 @@ export class ObjectStoragePublisher implements Publisher {
     // The key is taken synchronously so keys follow the order of publish() calls.
     const key = taskKey(this.prefix, this.clock.next(), task.headers[TASK_ID_HEADER]);
     const p = this.bucket.put(key, data);
-    this.inFlight.add(p);
-    const forget = (): void => {
-      this.inFlight.delete(p);
-    };
-    p.then(forget, forget);
-    return p;
+    return this.inFlight.track(p);
   }
 
   async ready(): Promise<boolean> {
@@ -50,7 +46,7 @@ export class ObjectStoragePublisher implements Publisher {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.settled();
     if (this.options.ownsBucket !== false) this.bucket.close();
   }
 }

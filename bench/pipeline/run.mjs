@@ -11,11 +11,12 @@
 //   node bench/pipeline/run.mjs [--hits 100000] [--open 1000000]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { helpFromHeader, load, numberArg } from '../common.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const load = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
+helpFromHeader(import.meta.url);
+
 const { loadSettings } = await load('src/settings/load.js');
 const { Worker } = await load('src/worker/worker.js');
 const { CountingDriver } = await load('src/warehouse/counting-driver.js');
@@ -28,12 +29,8 @@ const { headersFromRecord } = await load('src/receiver/headers.js');
 const { ProtoSessionEngine } = await load('src/protosessions/index.js');
 const { silentLogger } = await load('src/monitoring/logger.js');
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? dflt : Number(process.argv[i + 1]);
-};
-const HITS = arg('hits', 100_000);
-const OPEN = arg('open', 1_000_000);
+const HITS = numberArg('hits', 100_000);
+const OPEN = numberArg('open', 1_000_000);
 const START = Date.parse('2025-06-02T10:00:00Z');
 
 // The hit mix of one visit (10 hits): landing page_view with a Google referrer, scroll, a

@@ -10,16 +10,14 @@ import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
+import { helpFromHeader, numberArg, root } from '../common.mjs';
+
+helpFromHeader(import.meta.url);
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? dflt : Number(process.argv[i + 1]);
-};
-const duration = arg('duration', 10);
-const connections = arg('connections', 50);
-const pipelining = arg('pipelining', 1);
+const duration = numberArg('duration', 10);
+const connections = numberArg('connections', 50);
+const pipelining = numberArg('pipelining', 1);
 
 // A fixed input: the page_view a gtag.js 2025 snippet sends, as a GET.
 const PATH =

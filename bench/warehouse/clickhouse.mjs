@@ -10,13 +10,12 @@
 //
 //   npm run build && node bench/warehouse/clickhouse.mjs [--rows 100000] [--batch 5000]
 import { cpus } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
+import { helpFromHeader, load, numberArg, root } from '../common.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const load = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
+helpFromHeader(import.meta.url);
+
 const { loadSettings } = await load('src/settings/load.js');
 const { buildPropertySchemas } = await load('columns/column-sets.js');
 const { createClickHouseDriver, ClickHouseDriver, createTableStatement, DEFAULT_DEDUPLICATION_WINDOW } = await load('src/warehouse/clickhouse/index.js');
@@ -25,12 +24,8 @@ const { silentLogger } = await load('src/monitoring/logger.js');
 const { ChdbHttpAdapter } = await load('test/support/chdb-http.js');
 const { ga4Rows } = await load('test/warehouse/clickhouse-rows.js');
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? dflt : Number(process.argv[i + 1]);
-};
-const total = arg('rows', 100_000);
-const batch = arg('batch', 5_000);
+const total = numberArg('rows', 100_000);
+const batch = numberArg('batch', 5_000);
 
 const adapter = await ChdbHttpAdapter.start();
 await adapter.exec('CREATE DATABASE bench');

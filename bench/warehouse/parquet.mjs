@@ -17,11 +17,11 @@
 // Needs `npm run build` first.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { helpFromHeader, load, numberArg } from '../common.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const load = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
+helpFromHeader(import.meta.url);
+
 const { ParquetFormat } = await load('src/warehouse/files/parquet-format.js');
 const { createFilesDriver } = await load('src/warehouse/files/index.js');
 const { loadSettings } = await load('src/settings/load.js');
@@ -31,13 +31,9 @@ const { testProperty } = await load('test/support/properties.js');
 const { ga4Rows } = await load('test/warehouse/clickhouse-rows.js');
 const { listFiles } = await load('test/warehouse/helpers.js');
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? dflt : Number(process.argv[i + 1]);
-};
-const ROWS = arg('rows', 50_000);
-const FRAME = arg('frame', 500);
-const RUNS = arg('runs', 3);
+const ROWS = numberArg('rows', 50_000);
+const FRAME = numberArg('frame', 500);
+const RUNS = numberArg('runs', 3);
 
 const schema = buildPropertySchemas([testProperty()]).forProperty('default').tables[0].schema;
 const rows = ga4Rows(schema, ROWS);

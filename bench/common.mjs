@@ -1,0 +1,29 @@
+// What every bench script shares: the project root, the built modules, numeric flags, and
+// `--help`, which prints the script's own header comment.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Imports a module of the build (`npm run build` first), by its path under dist/. */
+export const load = (path) => import(pathToFileURL(join(root, 'dist', path)).href);
+
+/** `--name N` from the command line as a number, or `fallback`. */
+export function numberArg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+}
+
+/** On `--help` or `-h`: prints the calling script's leading comment (its usage) and exits 0. */
+export function helpFromHeader(scriptUrl) {
+  if (!process.argv.includes('--help') && !process.argv.includes('-h')) return;
+  const lines = readFileSync(fileURLToPath(scriptUrl), 'utf8').split('\n');
+  const header = [];
+  for (const line of lines.slice(lines[0]?.startsWith('#!') ? 1 : 0)) {
+    if (!line.startsWith('//')) break;
+    header.push(line.replace(/^\/\/ ?/, ''));
+  }
+  console.log(header.join('\n'));
+  process.exit(0);
+}

@@ -12,6 +12,7 @@
  * large allocations instead of one per hit. A slab is released once no view of it is left.
  */
 import type { Hit } from './hit.js';
+import { SealedHeaders } from './sealed-headers.js';
 
 const SLAB_BYTES = 256 * 1024;
 
@@ -190,62 +191,22 @@ function multiMap(m: Map<string, string[]>): void {
 }
 
 /**
- * The header map written last, what it held then (`[key, values, values.length, value…, …]`,
- * the very objects) and its bytes. The receiver hands the same map to every hit of a
- * connection whose headers do not change (see ReceiverServer), so its bytes are copied rather
- * than written again once a walk over the map finds every key, value list and value the same
- * objects as before: a changed map is never mistaken for the old one.
+ * `multiMap` for the headers. A sealed map (see SealedHeaders) is written once; later hits copy
+ * the bytes it keeps.
  */
-let lastMap: Map<string, string[]> | null = null;
-let lastMapBytes: Uint8Array | null = null;
-const lastMapHeld: unknown[] = [];
-let heldAt = 0;
-let heldSame = true;
-
-function holdEntry(values: string[], key: string): void {
-  lastMapHeld.push(key, values, values.length);
-  for (let i = 0; i < values.length; i++) lastMapHeld.push(values[i]);
-}
-
-function compareEntry(values: string[], key: string): void {
-  if (!heldSame) return;
-  const held = lastMapHeld;
-  if (held[heldAt] !== key || held[heldAt + 1] !== values || held[heldAt + 2] !== values.length) {
-    heldSame = false;
-    return;
-  }
-  heldAt += 3;
-  for (let i = 0; i < values.length; i++) {
-    if (held[heldAt++] !== values[i]) {
-      heldSame = false;
-      return;
-    }
-  }
-}
-
-function unchangedSinceLastWrite(m: Map<string, string[]>): boolean {
-  if (m !== lastMap || lastMapBytes === null) return false;
-  heldAt = 0;
-  heldSame = true;
-  m.forEach(compareEntry);
-  return heldSame && heldAt === lastMapHeld.length;
-}
-
-/** `multiMap` for the headers, copying the bytes of the last write when the map is unchanged. */
 function headerMap(m: Map<string, string[]>): void {
-  if (unchangedSinceLastWrite(m)) {
-    const bytes = lastMapBytes!;
-    room(bytes.byteLength);
-    slab.set(bytes, pos);
-    pos += bytes.byteLength;
+  if (!(m instanceof SealedHeaders)) return multiMap(m);
+  const kept = m.encoding;
+  if (kept !== undefined) {
+    room(kept.byteLength);
+    slab.set(kept, pos);
+    pos += kept.byteLength;
     return;
   }
   const from = pos - start; // relative: `room` may move the item to a new slab meanwhile
   multiMap(m);
-  lastMap = m;
-  lastMapBytes = slab.subarray(start + from, pos);
-  lastMapHeld.length = 0;
-  m.forEach(holdEntry);
+  // A copy: a view would keep the whole slab alive for as long as the connection lasts.
+  m.encoding = Uint8Array.prototype.slice.call(slab, start + from, pos);
 }
 
 /** Metadata as `[key, value, …]` with the keys sorted. */
@@ -303,9 +264,6 @@ function writeItem(hit: Hit, prefix: readonly number[] | undefined): boolean {
     else texts(layers);
   } catch (err) {
     pos = start;
-    // The header bytes of this item, if just noted, are about to be written over.
-    lastMap = null;
-    lastMapBytes = null;
     if (err === UNSUPPORTED) return false;
     throw err;
   }

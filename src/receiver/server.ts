@@ -5,6 +5,7 @@ import type { Logger } from '../monitoring/logger.js';
 import type { Protocol, Response } from '../../protocols/protocol.js';
 import type { ClientIpResolver } from './client-ip.js';
 import { headersFromRaw } from './headers.js';
+import { SealedHeaders } from '../hits/sealed-headers.js';
 import type { HitPipeline, Outcome } from './hit-pipeline.js';
 import { assertDecodable, QueryStringError } from './querystring.js';
 import type { Router } from './router.js';
@@ -250,13 +251,14 @@ export class ReceiverServer {
   /**
    * The request's header map. A client sends the same headers with every hit on a keep-alive
    * connection as a rule, so the map of the connection's previous request is taken again when
-   * every raw name and value is the same; header maps are never changed once built.
+   * every raw name and value is the same. The map is sealed, so the hit writer can keep its
+   * encoding.
    */
   private headersOf(req: IncomingMessage): Headers {
     const raw = req.rawHeaders;
     const last = this.lastHeaders.get(req.socket);
     if (last !== undefined && sameStrings(last.raw, raw)) return last.headers;
-    const headers = headersFromRaw(raw);
+    const headers = new SealedHeaders(headersFromRaw(raw));
     this.lastHeaders.set(req.socket, { raw, headers });
     return headers;
   }

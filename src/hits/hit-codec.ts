@@ -25,7 +25,7 @@
 import { plainCborEncoder, safeCborDecoder } from './cbor.js';
 import type { Hit, ParsedRequest } from './hit.js';
 import { lazyRequest } from './hit.js';
-import { appendHitWire, lastAppended, writeHitWire } from './hit-wire-writer.js';
+import { appendHitWireTo, lastAppended, SlabArena, writeHitWire } from './hit-wire-writer.js';
 import { assertDecodable, parseLayers } from '../receiver/querystring.js';
 
 export const HIT_FORMAT_VERSION = 2;
@@ -157,13 +157,16 @@ interface Run {
 export class EncodedHits {
   private runs: Run[] = [];
   private count = 0;
+  private readonly arena = new SlabArena();
+  /** Whether views of the items went out (or the runs are shared): the slabs are then never recycled. */
+  private escaped = false;
 
   get length(): number {
     return this.count;
   }
 
   append(hit: Hit): void {
-    appendHitWire(hit, encodeHitItemGeneric);
+    appendHitWireTo(this.arena, hit, encodeHitItemGeneric);
     const { slab, start, end } = lastAppended;
     const runs = this.runs;
     let run = runs.length === 0 ? undefined : runs[runs.length - 1]!;
@@ -177,11 +180,21 @@ export class EncodedHits {
 
   /** The items' bytes in order, one view per run. */
   pieces(): Uint8Array[] {
+    this.escaped = true;
+    return this.transientPieces();
+  }
+
+  /**
+   * `pieces` for a reader that is done with them before it returns or resolves (compressing the
+   * batch into a task): they do not stop `recycle` from reusing the memory afterwards.
+   */
+  transientPieces(): Uint8Array[] {
     return this.runs.map((r) => r.bytes.subarray(r.start, r.ends[r.ends.length - 1]));
   }
 
   /** One view per item, in order. */
   items(): Uint8Array[] {
+    this.escaped = true;
     const out: Uint8Array[] = [];
     for (const r of this.runs) {
       let at = r.start;
@@ -193,12 +206,23 @@ export class EncodedHits {
     return out;
   }
 
-  /** A new list: these items, then `other`'s. */
+  /** A new list: these items, then `other`'s. Both then share their memory with it for good. */
   concat(other: EncodedHits): EncodedHits {
     const out = new EncodedHits();
     out.runs = [...this.runs, ...other.runs].map((r) => ({ bytes: r.bytes, start: r.start, ends: r.ends.slice() }));
     out.count = this.count + other.count;
+    this.escaped = other.escaped = out.escaped = true;
     return out;
+  }
+
+  /**
+   * The batch is done: its memory goes to the next batches unless views of it went out. The list
+   * is empty afterwards.
+   */
+  recycle(): void {
+    if (!this.escaped) this.arena.recycle();
+    this.runs = [];
+    this.count = 0;
   }
 }
 

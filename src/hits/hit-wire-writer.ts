@@ -16,7 +16,7 @@ import { SealedHeaders } from './sealed-headers.js';
 
 const SLAB_BYTES = 256 * 1024;
 
-let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+let slab: Buffer = Buffer.allocUnsafeSlow(SLAB_BYTES);
 let pos = 0;
 let start = 0;
 
@@ -33,11 +33,50 @@ const utf8Write: (this: Buffer, value: string, offset: number, length: number) =
 /** Thrown inside the writer when a value has a shape it does not write; never escapes. */
 const UNSUPPORTED = new Error('unsupported hit wire value');
 
+/**
+ * Slabs handed back by arenas whose batch is done, for the next ones to write into. Every new
+ * ArrayBuffer counts towards V8's external memory, and at the receiver's rates (tens of MB of
+ * hits a second) fresh slabs alone set off a full garbage collection several times a second.
+ */
+const POOL_LIMIT = 64;
+const pool: Buffer[] = [];
+
+/**
+ * The slabs of one batch of hits that is written, read once and then dropped as a whole (the
+ * receiver's memory staging): when the batch is done, `recycle` gives its slabs to the next
+ * batch. Nothing may keep a view of a recycled arena's bytes.
+ */
+export class SlabArena {
+  /** The slab being written and where; undefined until the first write. */
+  current: Buffer | undefined = undefined;
+  at = 0;
+  private readonly slabs: Buffer[] = [];
+
+  /** A slab of at least `size` bytes, from the pool when one fits. */
+  take(size: number): Buffer {
+    const next = size <= SLAB_BYTES && pool.length > 0 ? pool.pop()! : Buffer.allocUnsafeSlow(Math.max(size, SLAB_BYTES));
+    this.slabs.push(next);
+    return next;
+  }
+
+  /** Gives every slab back to the pool; the arena starts over empty. */
+  recycle(): void {
+    for (const s of this.slabs) if (s.length === SLAB_BYTES && pool.length < POOL_LIMIT) pool.push(s);
+    this.slabs.length = 0;
+    this.current = undefined;
+    this.at = 0;
+  }
+}
+
+/** The arena being written into, if any; new slabs then come from it. */
+let arena: SlabArena | null = null;
+
 /** Makes room for `n` more bytes, moving the item written so far to a new slab when needed. */
 function room(n: number): void {
   if (pos + n <= slab.length) return;
   const used = pos - start;
-  const next = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, (used + n) * 2));
+  const size = Math.max(SLAB_BYTES, (used + n) * 2);
+  const next = arena === null ? Buffer.allocUnsafeSlow(size) : arena.take(size);
   slab.copy(next, 0, start, pos);
   slab = next;
   start = 0;
@@ -301,4 +340,24 @@ export function appendHitWire(hit: Hit, fallback: (hit: Hit) => Uint8Array): voi
   lastAppended.start = start;
   lastAppended.end = pos;
   start = pos;
+}
+
+/** `appendHitWire` into the slabs of `into` instead of the writer's own. */
+export function appendHitWireTo(into: SlabArena, hit: Hit, fallback: (hit: Hit) => Uint8Array): void {
+  const ownSlab = slab;
+  const ownPos = pos; // between items, start === pos
+  slab = into.current ?? into.take(SLAB_BYTES);
+  pos = into.at;
+  start = pos;
+  arena = into;
+  try {
+    appendHitWire(hit, fallback);
+  } finally {
+    into.current = slab;
+    into.at = pos;
+    arena = null;
+    slab = ownSlab;
+    pos = ownPos;
+    start = ownPos;
+  }
 }

@@ -15,7 +15,7 @@ export class SealedHeaders extends Map<string, string[]> {
     for (const [name, values] of headers) super.set(name, Object.freeze(values.slice()) as string[]);
   }
 
-  override set(name: string): this {
+  override set(name: string, _values?: string[]): this {
     throw new TypeError(`a sealed header map cannot change (set ${name})`);
   }
 

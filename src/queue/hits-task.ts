@@ -93,10 +93,21 @@ export class HitBatch {
 
   /** What `encodeHits` gives for these hits, as pieces to be taken in order. */
   pieces(): Uint8Array[] {
-    if (this.encoded === undefined) return assembledPieces(this.list!);
-    const pieces = this.encoded.pieces();
-    pieces.unshift(batchEnvelope(this.encoded.length));
-    return pieces;
+    return this.piecesOf(this.encoded?.pieces());
+  }
+
+  /**
+   * `pieces` for a reader that is done with them before it returns or resolves, so that the
+   * staging can reuse their memory once the batch is published (see `EncodedHits.recycle`).
+   */
+  transientPieces(): Uint8Array[] {
+    return this.piecesOf(this.encoded?.transientPieces());
+  }
+
+  private piecesOf(runs: Uint8Array[] | undefined): Uint8Array[] {
+    if (runs === undefined) return assembledPieces(this.list!);
+    runs.unshift(batchEnvelope(this.encoded!.length));
+    return runs;
   }
 
   /** Decodes the hits again (tests and diagnostics; the queue path never needs it). */
@@ -109,12 +120,12 @@ export class HitBatch {
 export type HitsSink = (batch: HitBatch) => Promise<void>;
 
 export function createHitsTaskFromBatch(batch: HitBatch, taskId: string = randomUUID()): Task {
-  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: compress(Buffer.concat(batch.pieces())) };
+  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: compress(Buffer.concat(batch.transientPieces())) };
 }
 
 /** `createHitsTaskFromBatch`, compressing on the thread pool (the receivers' flush path). */
 export async function createHitsTaskFromBatchOffThread(batch: HitBatch, taskId: string = randomUUID()): Promise<Task> {
-  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: await compressOffThread(batch.pieces()) };
+  return { type: PROCESS_HITS_TASK, headers: { [TASK_ID_HEADER]: taskId }, body: await compressOffThread(batch.transientPieces()) };
 }
 
 export function hitsTaskSink(publisher: Publisher): HitsSink {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Encoder } from 'cbor-x';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EncodedHits, HitDecodeError, HIT_FORMAT_VERSION, assembleHits, batchEnvelope, decodeHit, decodeHits, encodeHit, encodeHitItem, encodeHitItemGeneric, encodeHits } from '../../src/hits/hit-codec.js';
+import { EncodedHits, HitDecodeError, HIT_FORMAT_VERSION, assembleHits, batchEnvelope, decodeHit, decodeHitItems, decodeHits, encodeHit, encodeHitItem, encodeHitItemGeneric, encodeHits } from '../../src/hits/hit-codec.js';
 import type { Hit } from '../../src/hits/hit.js';
 import { SealedHeaders } from '../../src/hits/sealed-headers.js';
 import { makeHit } from '../queue/helpers.js';
@@ -240,6 +240,31 @@ test('hits appended as runs give the same items and batch bytes as items encoded
   assert.ok(batch.equals(Buffer.from(encodeHits(hits))));
   assert.ok(Buffer.from(assembleHits(items)).equals(batch));
   assert.ok(all.pieces().length < 100, 'a few runs, not one piece per item');
+});
+
+test('a batch read only through transient pieces gives its memory to the next batch; one whose items went out keeps it', () => {
+  const hits = (n: number, tag: string): Hit[] => Array.from({ length: n }, (_, i) => makeHit({ id: `${tag}-${i}` }));
+  const bufferOf = (e: EncodedHits): ArrayBufferLike => e.transientPieces()[0]!.buffer;
+
+  const first = new EncodedHits();
+  for (const h of hits(50, 'a')) first.append(h);
+  const firstMemory = bufferOf(first);
+  first.recycle();
+  assert.is(first.length, 0, 'a recycled list is empty');
+  const second = new EncodedHits();
+  const secondHits = hits(50, 'b');
+  for (const h of secondHits) second.append(h);
+  assert.is(bufferOf(second), firstMemory, 'the slab is reused');
+  assert.equal(decodeHitItems(second.items()).map((h) => h.id), secondHits.map((h) => h.id));
+
+  // `second` handed out its items: recycling it must leave them as they are.
+  const kept = second.items().map((item) => Buffer.from(item));
+  const views = second.items();
+  second.recycle();
+  const third = new EncodedHits();
+  for (const h of hits(50, 'c')) third.append(h);
+  assert.is.not(bufferOf(third), views[0]!.buffer, 'memory with views out is not reused');
+  views.forEach((v, i) => assert.ok(Buffer.from(v).equals(kept[i]!), `item ${i} unchanged`));
 });
 
 test('a sealed header map is written once and copied after, and cannot be changed', () => {

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Hit } from '../../src/hits/hit.js';
 import { BatchingStorage, MemoryBatchingBackend } from '../../src/receiver/batching/index.js';
-import type { HitBatch } from '../../src/queue/hits-task.js';
+import { decodeHitsTask, hitsTaskSink, type HitBatch } from '../../src/queue/hits-task.js';
+import type { Publisher, Task } from '../../src/queue/task.js';
 import { StorageFullError } from '../../src/receiver/hit-storage.js';
 import { FakeTimers, makeHit, recordingLogger, settle } from '../queue/helpers.js';
 
@@ -174,6 +175,41 @@ test('the memory backend can be bounded: StorageFullError past maxPendingHits', 
   await storage.push([makeHit()]);
   await storage.close();
   assert.equal(sink.batches.map((b) => b.length), [3]);
+});
+
+test('batches published as tasks come out whole while the staging reuses their memory', async () => {
+  const tasks: Task[] = [];
+  const timers = new FakeTimers();
+  const storage = new BatchingStorage({
+    backend: new MemoryBatchingBackend(),
+    sink: hitsTaskSink({ publish: async (task) => void tasks.push(task), ready: async () => true, close: async () => {} } satisfies Publisher),
+    batchSize: 400,
+    timers,
+  });
+  const sent: string[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const hit = makeHit({ id: `hit-${i}`, clientId: `client-${i % 37}` });
+    sent.push(hit.id);
+    await storage.push([hit]);
+  }
+  await storage.close();
+  assert.is(tasks.length, 5);
+  assert.equal(tasks.flatMap((t) => decodeHitsTask(t).map((h) => h.id)), sent);
+});
+
+test('a sink that keeps the views of a batch still reads them after later batches', async () => {
+  const kept: { views: readonly Uint8Array[]; copies: Buffer[] }[] = [];
+  const timers = new FakeTimers();
+  const storage = new BatchingStorage({
+    backend: new MemoryBatchingBackend(),
+    sink: async (batch) => void kept.push({ views: batch.items, copies: batch.items.map((v) => Buffer.from(v)) }),
+    batchSize: 300,
+    timers,
+  });
+  for (let i = 0; i < 1500; i++) await storage.push([makeHit({ id: `hit-${i}` })]);
+  await storage.close();
+  assert.is(kept.length, 5);
+  for (const { views, copies } of kept) views.forEach((v, i) => assert.ok(Buffer.from(v).equals(copies[i]!)));
 });
 
 test('options are validated', () => {

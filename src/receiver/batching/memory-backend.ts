@@ -45,6 +45,7 @@ export class MemoryBatchingBackend implements BatchingBackend {
     this.flushing = batch.length;
     try {
       await sink(new HitBatch(batch));
+      batch.recycle();
     } catch (err) {
       this.staged = batch.concat(this.staged);
       throw err;

@@ -12,7 +12,7 @@
  * large allocations instead of one per hit. A slab is released once no view of it is left.
  */
 import type { Hit } from './hit.js';
-import { SealedHeaders } from './sealed-headers.js';
+import { isSealed, keepEncoding, keptEncoding } from './sealed-headers.js';
 
 const SLAB_BYTES = 256 * 1024;
 
@@ -230,12 +230,12 @@ function multiMap(m: Map<string, string[]>): void {
 }
 
 /**
- * `multiMap` for the headers. A sealed map (see SealedHeaders) is written once; later hits copy
+ * `multiMap` for the headers. A sealed map (see sealed-headers.ts) is written once; later hits copy
  * the bytes it keeps.
  */
 function headerMap(m: Map<string, string[]>): void {
-  if (!(m instanceof SealedHeaders)) return multiMap(m);
-  const kept = m.encoding;
+  if (!isSealed(m)) return multiMap(m);
+  const kept = keptEncoding(m);
   if (kept !== undefined) {
     room(kept.byteLength);
     slab.set(kept, pos);
@@ -245,7 +245,7 @@ function headerMap(m: Map<string, string[]>): void {
   const from = pos - start; // relative: `room` may move the item to a new slab meanwhile
   multiMap(m);
   // A copy: a view would keep the whole slab alive for as long as the connection lasts.
-  m.encoding = Uint8Array.prototype.slice.call(slab, start + from, pos);
+  keepEncoding(m, Uint8Array.prototype.slice.call(slab, start + from, pos));
 }
 
 /** Metadata as `[key, value, …]` with the keys sorted. */

@@ -1,29 +1,50 @@
 import type { Headers } from './hit.js';
 
 /**
- * A header map that cannot change once built. The receiver gives one to every hit of a
- * keep-alive connection while the client sends the same headers, and the hit writer keeps the
- * encoding of the map with it: every later hit copies those bytes instead of writing the map
- * again. Because nothing can change the map, the kept bytes can never go stale.
+ * Header maps that cannot change once built. The receiver gives one to every hit of a
+ * keep-alive connection while the client sends the same headers, and the worker's hit reader
+ * gives one to every hit of a client whose headers it has just read; the hit writer keeps the
+ * encoding of such a map with it, so every later hit copies those bytes instead of writing the
+ * map again. Because nothing can change the map, the kept bytes never go stale, and sharing one
+ * map between hits is safe.
+ *
+ * A sealed map is an ordinary `Map` (equal to any map with the same entries) whose `set`,
+ * `delete` and `clear` throw, with frozen value lists.
  */
-export class SealedHeaders extends Map<string, string[]> {
-  /** The map's CBOR, kept by the hit writer the first time it writes the map. */
-  encoding: Uint8Array | undefined = undefined;
+const SEALED = Symbol('sealed header map');
+const ENCODING = Symbol('sealed header map encoding');
 
-  constructor(headers: Headers) {
-    super();
-    for (const [name, values] of headers) super.set(name, Object.freeze(values.slice()) as string[]);
-  }
+type Sealed = Headers & { [SEALED]?: true; [ENCODING]?: Uint8Array | undefined };
 
-  override set(name: string, _values?: string[]): this {
-    throw new TypeError(`a sealed header map cannot change (set ${name})`);
-  }
+function refuse(what: string): () => never {
+  return () => {
+    throw new TypeError(`a sealed header map cannot change (${what})`);
+  };
+}
 
-  override delete(name: string): boolean {
-    throw new TypeError(`a sealed header map cannot change (delete ${name})`);
-  }
+const REFUSE_SET = { value: refuse('set') };
+const REFUSE_DELETE = { value: refuse('delete') };
+const REFUSE_CLEAR = { value: refuse('clear') };
+const MARK = { value: true as const };
 
-  override clear(): void {
-    throw new TypeError('a sealed header map cannot change (clear)');
-  }
+/** A sealed copy of `headers`. */
+export function sealHeaders(headers: Headers): Headers {
+  const out: Sealed = new Map();
+  for (const [name, values] of headers) out.set(name, Object.freeze(values.slice()) as string[]);
+  Object.defineProperties(out, { set: REFUSE_SET, delete: REFUSE_DELETE, clear: REFUSE_CLEAR, [SEALED]: MARK, [ENCODING]: { value: undefined, writable: true } });
+  return out;
+}
+
+export function isSealed(headers: Headers): boolean {
+  return (headers as Sealed)[SEALED] === true;
+}
+
+/** The encoding kept with a sealed map, if one was kept. */
+export function keptEncoding(headers: Headers): Uint8Array | undefined {
+  return (headers as Sealed)[ENCODING];
+}
+
+/** Keeps `bytes` as the encoding of a sealed map (unsealed maps keep nothing). */
+export function keepEncoding(headers: Headers, bytes: Uint8Array): void {
+  if (isSealed(headers)) (headers as Sealed)[ENCODING] = bytes;
 }

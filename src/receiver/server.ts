@@ -5,7 +5,7 @@ import type { Logger } from '../monitoring/logger.js';
 import type { Protocol, Response } from '../../protocols/protocol.js';
 import type { ClientIpResolver } from './client-ip.js';
 import { headersFromRaw } from './headers.js';
-import { SealedHeaders } from '../hits/sealed-headers.js';
+import { sealHeaders } from '../hits/sealed-headers.js';
 import type { HitPipeline, Outcome } from './hit-pipeline.js';
 import { assertDecodable, QueryStringError } from './querystring.js';
 import type { Router } from './router.js';
@@ -258,7 +258,7 @@ export class ReceiverServer {
     const raw = req.rawHeaders;
     const last = this.lastHeaders.get(req.socket);
     if (last !== undefined && sameStrings(last.raw, raw)) return last.headers;
-    const headers = new SealedHeaders(headersFromRaw(raw));
+    const headers = sealHeaders(headersFromRaw(raw));
     this.lastHeaders.set(req.socket, { raw, headers });
     return headers;
   }

@@ -1,0 +1,287 @@
+/**
+ * Reads hit items (the wire arrays of hit-codec.ts) straight from their bytes: the counterpart
+ * of hit-wire-writer.ts. The worker decodes every hit at each durable hop (queue task, state
+ * store, session spool); through cbor-x each decode first built the whole array of arrays and
+ * then copied it into the hit, and every hit got a header map of its own.
+ *
+ * Only the shapes the writer produces are read here (definite lengths, text, null, integers and
+ * 64-bit floats, byte strings). Anything else, and anything the generic decoder would reject
+ * (a repeated key, a wrong type, a `__proto__` metadata key), makes the reader answer null: the
+ * caller then decodes the input with cbor-x, which gives the same hits or the same error.
+ *
+ * Hits of one client carry the same headers, and the encoding of a header map is a pure function
+ * of it, so a map whose bytes equal those of a recently read one is that map again: the reader
+ * hands out the same sealed map (see sealed-headers.ts) instead of building another.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { Headers, Hit } from './hit.js';
+import { lazyRequest } from './hit.js';
+import { keepEncoding, sealHeaders } from './sealed-headers.js';
+import { assertDecodable, parseLayers } from '../receiver/querystring.js';
+
+const HIT_FIELD_COUNT = 16;
+
+/** Thrown inside the reader for any shape it leaves to the generic decoder; never escapes. */
+const GENERIC = new Error('left to the generic decoder');
+
+let buf: Buffer = Buffer.alloc(0);
+let pos = 0;
+let end = 0;
+
+function byte(): number {
+  if (pos >= end) throw GENERIC;
+  return buf[pos++]!;
+}
+
+/** The argument of a head of major type `major` (definite lengths and plain integers only). */
+function argument(first: number): number {
+  const info = first & 0x1f;
+  if (info < 24) return info;
+  if (info === 24) return byte();
+  if (info === 25) {
+    if (pos + 2 > end) throw GENERIC;
+    const n = buf.readUInt16BE(pos);
+    pos += 2;
+    return n;
+  }
+  if (info === 26) {
+    if (pos + 4 > end) throw GENERIC;
+    const n = buf.readUInt32BE(pos);
+    pos += 4;
+    return n;
+  }
+  if (info === 27) {
+    if (pos + 8 > end) throw GENERIC;
+    const hi = buf.readUInt32BE(pos);
+    const lo = buf.readUInt32BE(pos + 4);
+    pos += 8;
+    // Beyond 2^53 cbor-x gives a BigInt or a rounded number; leave it to cbor-x.
+    if (hi >= 0x200000) throw GENERIC;
+    return hi * 0x100000000 + lo;
+  }
+  throw GENERIC;
+}
+
+/** The length of an item of major type `major` (0x40 bytes, 0x60 text, 0x80 array). */
+function length(major: number): number {
+  const first = byte();
+  if ((first & 0xe0) !== major) throw GENERIC;
+  return argument(first);
+}
+
+function text(): string {
+  const n = length(0x60);
+  const from = pos;
+  if (from + n > end) throw GENERIC;
+  pos = from + n;
+  if (n < 16) {
+    // Short text is mostly ASCII (ids, names, addresses): a native call costs more than this.
+    let s = '';
+    for (let i = from; i < pos; i++) {
+      const c = buf[i]!;
+      if (c >= 0x80) return utf8Text(from, pos);
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return utf8Text(from, pos);
+}
+
+/**
+ * Text that is well-formed UTF-8. Anything else (the writer puts a lone surrogate of a short
+ * string as three bytes, as cbor-x does) is left to cbor-x, whose reading of it differs from
+ * Buffer's replacement characters.
+ */
+function utf8Text(from: number, to: number): string {
+  if (!isUtf8(buf.subarray(from, to))) throw GENERIC;
+  return utf8Slice.call(buf, from, to);
+}
+
+/** Buffer's own UTF-8 reader, without `toString()`'s argument juggling. */
+const utf8Slice: (this: Buffer, from: number, to: number) => string =
+  (Buffer.prototype as unknown as { utf8Slice?: (this: Buffer, from: number, to: number) => string }).utf8Slice ??
+  function (this: Buffer, from: number, to: number): string {
+    return this.toString('utf8', from, to);
+  };
+
+function textOrNull(): string | null {
+  if (pos < end && buf[pos] === 0xf6) {
+    pos++;
+    return null;
+  }
+  return text();
+}
+
+function texts(): string[] {
+  const n = length(0x80);
+  const out: string[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = text();
+  return out;
+}
+
+function number(): number {
+  const first = byte();
+  const major = first & 0xe0;
+  if (major === 0x00) return argument(first);
+  if (major === 0x20) return -1 - argument(first);
+  if (first === 0xfb) {
+    if (pos + 8 > end) throw GENERIC;
+    const v = buf.readDoubleBE(pos);
+    pos += 8;
+    if (!Number.isFinite(v)) throw GENERIC;
+    return v;
+  }
+  throw GENERIC;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+function bytes(): Uint8Array {
+  const n = length(0x40);
+  if (pos + n > end) throw GENERIC;
+  const from = pos;
+  pos += n;
+  // A copy: a view would keep the whole input alive for as long as the hit lives.
+  return n === 0 ? NO_BYTES : new Uint8Array(buf.subarray(from, pos));
+}
+
+function multiMap(): Map<string, string[]> {
+  const n = length(0x80);
+  if (n % 2 !== 0) throw GENERIC;
+  const out = new Map<string, string[]>();
+  for (let i = 0; i < n; i += 2) {
+    const key = text();
+    if (out.has(key)) throw GENERIC;
+    out.set(key, texts());
+  }
+  return out;
+}
+
+function metadata(): Record<string, string> {
+  const n = length(0x80);
+  if (n % 2 !== 0) throw GENERIC;
+  const out: Record<string, string> = {};
+  for (let i = 0; i < n; i += 2) {
+    const key = text();
+    if (key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) throw GENERIC;
+    out[key] = text();
+  }
+  return out;
+}
+
+/** Header maps read lately, with their bytes; a few, tried in turn. */
+const RECENT_HEADERS = 4;
+const recentBytes: (Buffer | undefined)[] = new Array(RECENT_HEADERS).fill(undefined);
+const recentMaps: (Headers | undefined)[] = new Array(RECENT_HEADERS).fill(undefined);
+let recentNext = 0;
+
+function headers(): Headers {
+  const from = pos;
+  for (let i = 0; i < RECENT_HEADERS; i++) {
+    const known = recentBytes[i];
+    if (known === undefined || from + known.length > end) continue;
+    // CBOR items delimit themselves: bytes that start with a whole encoded map are that map.
+    if (buf.compare(known, 0, known.length, from, from + known.length) === 0) {
+      pos = from + known.length;
+      return recentMaps[i]!;
+    }
+  }
+  const map = sealHeaders(multiMap());
+  const encoded = Buffer.from(buf.subarray(from, pos));
+  // The map's bytes are its encoding too: a hit written again copies them.
+  keepEncoding(map, encoded);
+  recentBytes[recentNext] = encoded;
+  recentMaps[recentNext] = map;
+  recentNext = (recentNext + 1) % RECENT_HEADERS;
+  return map;
+}
+
+/** One hit item; its parameters travel either as a list or as their raw query strings (layers). */
+function hitItem(): Hit {
+  if (length(0x80) !== HIT_FIELD_COUNT) throw GENERIC;
+  const id = text();
+  const authoritativeClientId = text();
+  const clientId = text();
+  const eventName = text();
+  const propertyId = text();
+  const userId = textOrNull();
+  const md = metadata();
+  const ip = text();
+  const host = text();
+  const serverReceivedTime = number();
+  const paramsAt = pos;
+  const queryParams = multiMap();
+  const body = bytes();
+  const path = text();
+  const method = text();
+  const headerMap = headers();
+  if (pos < end && buf[pos] === 0xf6) {
+    pos++;
+    return { id, authoritativeClientId, clientId, eventName, propertyId, userId, metadata: md, request: { ip, host, serverReceivedTime, queryParams, body, path, method, headers: headerMap } };
+  }
+  const paramLayers = texts();
+  // With layers the writer leaves the parameter list empty; anything else is not its shape.
+  if (queryParams.size !== 0 || buf[paramsAt] !== 0x80) throw GENERIC;
+  for (let i = 0; i < paramLayers.length; i++) {
+    try {
+      assertDecodable(paramLayers[i]!);
+    } catch {
+      throw GENERIC;
+    }
+  }
+  return {
+    id,
+    authoritativeClientId,
+    clientId,
+    eventName,
+    propertyId,
+    userId,
+    metadata: md,
+    request: lazyRequest({ ip, host, serverReceivedTime, body, path, method, headers: headerMap, paramLayers }, parseLayers),
+  };
+}
+
+function start(input: Uint8Array, from: number): void {
+  buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  pos = from;
+  end = input.byteLength;
+}
+
+function done(): void {
+  // Drop the reference, so the input can be collected.
+  buf = EMPTY_INPUT;
+}
+
+const EMPTY_INPUT = Buffer.alloc(0);
+
+/** The hit of a single-hit frame `[version, item]`, or null when the generic decoder must read it. */
+export function readHitFrame(input: Uint8Array, version: number): Hit | null {
+  start(input, 0);
+  try {
+    if (byte() !== 0x82 || byte() !== version) return null;
+    const hit = hitItem();
+    return pos === end ? hit : null;
+  } catch (err) {
+    if (err === GENERIC) return null;
+    throw err;
+  } finally {
+    done();
+  }
+}
+
+/** The hits of a batch `[version, [item, …]]`, or null when the generic decoder must read it. */
+export function readHitBatch(input: Uint8Array, version: number): Hit[] | null {
+  start(input, 0);
+  try {
+    if (byte() !== 0x82 || byte() !== version) return null;
+    const n = length(0x80);
+    const hits: Hit[] = new Array(n);
+    for (let i = 0; i < n; i++) hits[i] = hitItem();
+    return pos === end ? hits : null;
+  } catch (err) {
+    if (err === GENERIC) return null;
+    throw err;
+  } finally {
+    done();
+  }
+}

@@ -1,6 +1,7 @@
 import type { EventColumn } from '../../src/schema/column.js';
 import type { Event } from '../../src/schema/session.js';
-import { firstHeader } from '../../src/hits/hit.js';
+import { firstHeader, type Headers } from '../../src/hits/hit.js';
+import { isSealed } from '../../src/hits/sealed-headers.js';
 import { stubDeviceColumns } from '../core/device-geo-stubs.js';
 import { CoreEvent } from '../core/interfaces.js';
 import type { DocumentedInterface } from '../generic/documented-interface.js';
@@ -16,11 +17,13 @@ export type DeviceDetectorProvider = 'dd2' | 'stub';
 export const DEVICE_CACHE_ENTRIES = 10_000;
 
 /**
- * Detection with two caches: per event (the seven columns of one event ask seven times) and
- * per UA + hints across events (a session sends the same UA with every hit). Results are pure
- * functions of their key, so entries never go stale and need no expiry.
+ * Detection with three caches: per header map when the map is sealed (the hits of one client
+ * share one, see sealed-headers.ts), per event otherwise (the seven columns of one event ask
+ * seven times), and per UA + hints across events and clients. Results are pure functions of
+ * their key, so entries never go stale and need no expiry.
  */
 export class CachingDeviceDetector {
+  private readonly byHeaders = new WeakMap<Headers, DeviceInfo>();
   private readonly byEvent = new WeakMap<Event, DeviceInfo>();
   private readonly byAgent: LruCache<string, DeviceInfo>;
 
@@ -32,9 +35,11 @@ export class CachingDeviceDetector {
   }
 
   forEvent(event: Event): DeviceInfo {
-    const memo = this.byEvent.get(event);
-    if (memo !== undefined) return memo;
     const headers = event.hit.request.headers;
+    // A sealed map cannot change, so what it gave once it gives again.
+    const sealed = isSealed(headers);
+    const memo = sealed ? this.byHeaders.get(headers) : this.byEvent.get(event);
+    if (memo !== undefined) return memo;
     const userAgent = firstHeader(headers, 'User-Agent') ?? '';
     const key = `${userAgent}\u0000${clientHintsKey(headers)}`;
     let info = this.byAgent.get(key);
@@ -42,7 +47,8 @@ export class CachingDeviceDetector {
       info = this.detector.detect(userAgent, clientHintsFromHeaders(headers));
       this.byAgent.set(key, info);
     }
-    this.byEvent.set(event, info);
+    if (sealed) this.byHeaders.set(headers, info);
+    else this.byEvent.set(event, info);
     return info;
   }
 }

@@ -8,6 +8,8 @@ import { DeviceDetector, type DeviceInfo } from '../../columns/device/detector.j
 import type { ClientHints } from '../../columns/device/client-hints.js';
 import { LruCache } from '../../columns/device/lru-cache.js';
 import { hit } from '../columns/fixtures.js';
+import type { Headers } from '../../src/hits/hit.js';
+import { sealHeaders } from '../../src/hits/sealed-headers.js';
 
 const DEVICE_FIELDS = [
   'device_category',
@@ -96,6 +98,26 @@ test('parsed once per UA + hints: across the columns of an event and across even
   assert.is(counting.calls, 1);
   write(columns, eventWith({ 'User-Agent': LINUX_CHROME }));
   write(columns, eventWith({ 'User-Agent': IPHONE, 'Sec-Ch-Ua-Model': '"X"' }));
+  assert.is(counting.calls, 3);
+});
+
+test('events sharing a sealed header map are detected once for the map, whatever the UA cache holds', () => {
+  const counting = new CountingDetector();
+  const columns = detectedDeviceColumns(new CachingDeviceDetector(counting, 1));
+  const sealedEvent = (headers: Headers): Event => {
+    const h = hit({});
+    h.request.headers = headers;
+    return newEvent(h);
+  };
+  const iphone = sealHeaders(new Map([['User-Agent', [IPHONE]]]));
+  const linux = sealHeaders(new Map([['User-Agent', [LINUX_CHROME]]]));
+  assert.is(write(columns, sealedEvent(iphone))['device_category'], 'smartphone');
+  write(columns, sealedEvent(linux)); // pushes the iPhone UA out of the one-entry UA cache
+  assert.is(counting.calls, 2);
+  assert.is(write(columns, sealedEvent(iphone))['device_category'], 'smartphone');
+  assert.is(counting.calls, 2, 'the sealed map remembered its answer');
+  // A plain map can change, so it is only remembered per event.
+  write(columns, eventWith({ 'User-Agent': IPHONE }));
   assert.is(counting.calls, 3);
 });
 

@@ -241,47 +241,42 @@ function hitItem(): Hit {
   };
 }
 
-function start(input: Uint8Array, from: number): void {
-  buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  pos = from;
-  end = input.byteLength;
-}
-
-function done(): void {
-  // Drop the reference, so the input can be collected.
-  buf = EMPTY_INPUT;
-}
-
 const EMPTY_INPUT = Buffer.alloc(0);
 
-/** The hit of a single-hit frame `[version, item]`, or null when the generic decoder must read it. */
-export function readHitFrame(input: Uint8Array, version: number): Hit | null {
-  start(input, 0);
+/**
+ * Runs `read` over the whole of `input` after its envelope `[version, …]`: its value when it
+ * used every byte, null when the generic decoder must read the input.
+ */
+function readEnvelope<T>(input: Uint8Array, version: number, read: () => T): T | null {
+  buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  pos = 0;
+  end = input.byteLength;
   try {
     if (byte() !== 0x82 || byte() !== version) return null;
-    const hit = hitItem();
-    return pos === end ? hit : null;
+    const value = read();
+    return pos === end ? value : null;
   } catch (err) {
     if (err === GENERIC) return null;
     throw err;
   } finally {
-    done();
+    // Drop the reference, so the input can be collected.
+    buf = EMPTY_INPUT;
   }
+}
+
+function hitBatch(): Hit[] {
+  const n = length(0x80);
+  const hits: Hit[] = new Array(n);
+  for (let i = 0; i < n; i++) hits[i] = hitItem();
+  return hits;
+}
+
+/** The hit of a single-hit frame `[version, item]`, or null when the generic decoder must read it. */
+export function readHitFrame(input: Uint8Array, version: number): Hit | null {
+  return readEnvelope(input, version, hitItem);
 }
 
 /** The hits of a batch `[version, [item, …]]`, or null when the generic decoder must read it. */
 export function readHitBatch(input: Uint8Array, version: number): Hit[] | null {
-  start(input, 0);
-  try {
-    if (byte() !== 0x82 || byte() !== version) return null;
-    const n = length(0x80);
-    const hits: Hit[] = new Array(n);
-    for (let i = 0; i < n; i++) hits[i] = hitItem();
-    return pos === end ? hits : null;
-  } catch (err) {
-    if (err === GENERIC) return null;
-    throw err;
-  } finally {
-    done();
-  }
+  return readEnvelope(input, version, hitBatch);
 }

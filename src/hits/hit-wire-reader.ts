@@ -33,21 +33,32 @@ function byte(): number {
   return buf[pos++]!;
 }
 
-/** The argument of a head of major type `major` (definite lengths and plain integers only). */
+/**
+ * The argument of a head (definite lengths and plain integers only), in its shortest form as
+ * every CBOR writer here puts it: the bytes of a map read here may be copied as its encoding
+ * (see `headers`), so they must be the ones writing the map would give.
+ */
 function argument(first: number): number {
   const info = first & 0x1f;
   if (info < 24) return info;
-  if (info === 24) return byte();
+  let n: number;
+  if (info === 24) {
+    n = byte();
+    if (n < 24) throw GENERIC;
+    return n;
+  }
   if (info === 25) {
     if (pos + 2 > end) throw GENERIC;
-    const n = buf.readUInt16BE(pos);
+    n = buf.readUInt16BE(pos);
     pos += 2;
+    if (n < 0x100) throw GENERIC;
     return n;
   }
   if (info === 26) {
     if (pos + 4 > end) throw GENERIC;
-    const n = buf.readUInt32BE(pos);
+    n = buf.readUInt32BE(pos);
     pos += 4;
+    if (n < 0x10000) throw GENERIC;
     return n;
   }
   if (info === 27) {
@@ -56,7 +67,7 @@ function argument(first: number): number {
     const lo = buf.readUInt32BE(pos + 4);
     pos += 8;
     // Beyond 2^53 cbor-x gives a BigInt or a rounded number; leave it to cbor-x.
-    if (hi >= 0x200000) throw GENERIC;
+    if (hi === 0 || hi >= 0x200000) throw GENERIC;
     return hi * 0x100000000 + lo;
   }
   throw GENERIC;

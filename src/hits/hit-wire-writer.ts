@@ -9,7 +9,8 @@
  * the caller falls back to cbor-x, so the bytes never depend on which path ran.
  *
  * Results are views into shared slabs of memory (as cbor-x's are into its own buffers): a few
- * large allocations instead of one per hit. A slab is released once no view of it is left.
+ * large allocations instead of one per hit. A slab is released once no view of it is left, or,
+ * when it belongs to an arena (see SlabArena), handed to the next batch once its batch is done.
  */
 import type { Hit } from './hit.js';
 import { isSealed, keepEncoding, keptEncoding } from './sealed-headers.js';

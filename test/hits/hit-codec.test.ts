@@ -321,6 +321,16 @@ test('hits read with the same headers share one sealed map', () => {
   assert.ok(Buffer.from(encodeHitItem(rb!)).equals(Buffer.from(encodeHitItemGeneric(b))));
 });
 
+test('heads not in their shortest form are left to cbor-x, which reads them the same', () => {
+  const item = Buffer.from(encodeHitItem(makeHit({ id: 'long-form' })));
+  // [2, [item]] with the one-element list head written as 0x98 0x01 instead of 0x81.
+  const longForm = Buffer.concat([Buffer.from([0x82, HIT_FORMAT_VERSION, 0x98, 0x01]), item]);
+  const read = decodeHits(longForm);
+  assert.equal(read, decodeHitsGeneric(longForm));
+  assert.is(read[0]!.id, 'long-form');
+  assert.not.ok(isSealed(read[0]!.request.headers), 'read by cbor-x');
+});
+
 test('every truncation of a batch is a decode error, never another failure', () => {
   const hits = [makeHit({ id: 'x' }), makeHit({ id: 'y', userId: 'u' })];
   hits[1]!.request.paramLayers = ['en=page_view&dl=https%3A%2F%2Fa.example%2F'];

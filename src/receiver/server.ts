@@ -5,7 +5,7 @@ import type { Logger } from '../monitoring/logger.js';
 import type { Protocol, Response } from '../../protocols/protocol.js';
 import type { ClientIpResolver } from './client-ip.js';
 import { headersFromRaw } from './headers.js';
-import { sealHeaders } from '../hits/sealed-headers.js';
+import { isSealed, sealHeaders } from '../hits/sealed-headers.js';
 import type { HitPipeline, Outcome } from './hit-pipeline.js';
 import { assertDecodable, QueryStringError } from './querystring.js';
 import type { Router } from './router.js';
@@ -251,14 +251,18 @@ export class ReceiverServer {
   /**
    * The request's header map. A client sends the same headers with every hit on a keep-alive
    * connection as a rule, so the map of the connection's previous request is taken again when
-   * every raw name and value is the same. The map is sealed, so the hit writer can keep its
-   * encoding.
+   * every raw name and value is the same. A map taken again is sealed first, so the hit writer
+   * can keep its encoding; a map used once (a proxy's connection carrying many clients) is not
+   * worth the copy.
    */
   private headersOf(req: IncomingMessage): Headers {
     const raw = req.rawHeaders;
     const last = this.lastHeaders.get(req.socket);
-    if (last !== undefined && sameStrings(last.raw, raw)) return last.headers;
-    const headers = sealHeaders(headersFromRaw(raw));
+    if (last !== undefined && sameStrings(last.raw, raw)) {
+      if (!isSealed(last.headers)) last.headers = sealHeaders(last.headers);
+      return last.headers;
+    }
+    const headers = headersFromRaw(raw);
     this.lastHeaders.set(req.socket, { raw, headers });
     return headers;
   }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Agent } from 'node:http';
 import { firstParam } from '../../src/hits/hit.js';
+import { isSealed } from '../../src/hits/sealed-headers.js';
 import { StorageFullError } from '../../src/receiver/hit-storage.js';
 import { send } from '../support/http.js';
 import { testProperty } from '../support/properties.js';
@@ -39,6 +41,22 @@ test('GA4 GET: 204, empty body, one hit with the request captured', async () => 
   assert.equal(hit.request.headers.get('Sec-Ch-Ua'), ['"Chromium";v="122"']);
   assert.is(firstParam(hit.request.queryParams, 'tid'), 'G-TEST123');
   assert.match(hit.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+});
+
+test('a keep-alive connection repeating its headers shares one sealed header map from its second hit on', async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const a = { 'User-Agent': 'agent-a' };
+    const b = { 'User-Agent': 'agent-b' };
+    for (const headers of [a, a, a, b, b]) assert.is((await send(rx.port, 'GET', Q, { headers, agent })).status, 204);
+    const maps = rx.storage.hits.map((h) => h.request.headers);
+    assert.equal(maps.map(isSealed), [false, true, true, false, true]);
+    assert.ok(maps[1] === maps[2], 'the same map');
+    assert.equal(maps[1], maps[0]);
+    assert.equal(maps[4]!.get('User-Agent'), ['agent-b']);
+  } finally {
+    agent.destroy();
+  }
 });
 
 test('multi-event POST: one hit per line, line params override URL params', async () => {

@@ -1,4 +1,4 @@
-import { request, type IncomingMessage } from 'node:http';
+import { request, type Agent, type IncomingMessage } from 'node:http';
 
 export interface HttpAnswer {
   status: number;
@@ -11,13 +11,13 @@ export function send(
   port: number,
   method: string,
   path: string,
-  opts: { headers?: Record<string, string>; body?: string | Buffer } = {},
+  opts: { headers?: Record<string, string>; body?: string | Buffer; agent?: Agent } = {},
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const body = opts.body === undefined ? undefined : Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(opts.body);
     const headers: Record<string, string | number> = { ...(opts.headers ?? {}) };
     if (body !== undefined) headers['Content-Length'] = body.length;
-    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: opts.agent ?? false }, (res) => {
       readBody(res).then((b) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: b.toString('utf8') }), reject);
     });
     req.on('error', reject);

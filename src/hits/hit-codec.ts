@@ -401,17 +401,16 @@ function decodeEnvelope(input: Uint8Array): unknown {
 }
 
 export function decodeHit(input: Uint8Array): Hit {
-  const read = input instanceof Uint8Array ? readHitFrame(input, HIT_FORMAT_VERSION) : null;
-  if (read !== null) {
-    storedItems.set(read, input.subarray(2));
-    return read;
-  }
-  const payload = decodeEnvelope(input);
-  if (Array.isArray(payload) && Array.isArray(payload[0])) fail('hit', 'expected a single hit; this looks like a batch of hits');
-  const hit = wireToHit(payload, 'hit');
+  const hit = (input instanceof Uint8Array ? readHitFrame(input, HIT_FORMAT_VERSION) : null) ?? decodeHitGeneric(input);
   // `encodeHit` wrote a two-byte envelope (array of 2, version) before the item.
   if (input[0] === 0x82 && input[1] === HIT_FORMAT_VERSION) storedItems.set(hit, input.subarray(2));
   return hit;
+}
+
+function decodeHitGeneric(input: Uint8Array): Hit {
+  const payload = decodeEnvelope(input);
+  if (Array.isArray(payload) && Array.isArray(payload[0])) fail('hit', 'expected a single hit; this looks like a batch of hits');
+  return wireToHit(payload, 'hit');
 }
 
 export function decodeHits(input: Uint8Array): Hit[] {

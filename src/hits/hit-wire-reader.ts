@@ -41,36 +41,31 @@ function byte(): number {
 function argument(first: number): number {
   const info = first & 0x1f;
   if (info < 24) return info;
-  let n: number;
-  if (info === 24) {
-    n = byte();
-    if (n < 24) throw GENERIC;
-    return n;
-  }
-  if (info === 25) {
-    if (pos + 2 > end) throw GENERIC;
-    n = buf.readUInt16BE(pos);
-    pos += 2;
-    if (n < 0x100) throw GENERIC;
-    return n;
-  }
-  if (info === 26) {
-    if (pos + 4 > end) throw GENERIC;
-    n = buf.readUInt32BE(pos);
-    pos += 4;
-    if (n < 0x10000) throw GENERIC;
-    return n;
-  }
+  if (info === 24) return atLeast(unsigned(1), 24);
+  if (info === 25) return atLeast(unsigned(2), 0x100);
+  if (info === 26) return atLeast(unsigned(4), 0x10000);
   if (info === 27) {
-    if (pos + 8 > end) throw GENERIC;
-    const hi = buf.readUInt32BE(pos);
-    const lo = buf.readUInt32BE(pos + 4);
-    pos += 8;
+    const hi = unsigned(4);
+    const lo = unsigned(4);
     // Beyond 2^53 cbor-x gives a BigInt or a rounded number; leave it to cbor-x.
     if (hi === 0 || hi >= 0x200000) throw GENERIC;
     return hi * 0x100000000 + lo;
   }
   throw GENERIC;
+}
+
+/** The next `width` bytes as a big-endian unsigned integer. */
+function unsigned(width: 1 | 2 | 4): number {
+  if (pos + width > end) throw GENERIC;
+  const n = width === 1 ? buf[pos]! : width === 2 ? buf.readUInt16BE(pos) : buf.readUInt32BE(pos);
+  pos += width;
+  return n;
+}
+
+/** `n`, unless a shorter head could have held it. */
+function atLeast(n: number, min: number): number {
+  if (n < min) throw GENERIC;
+  return n;
 }
 
 /** The length of an item of major type `major` (0x40 bytes, 0x60 text, 0x80 array). */

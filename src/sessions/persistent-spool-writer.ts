@@ -4,7 +4,7 @@ import type { Session } from '../schema/session.js';
 import { FileSpool } from '../spools/file-spool.js';
 import type { NextBatch, Spool, SpoolFailureStrategy, SpoolFlushHandler } from '../spools/spool.js';
 import { recallSpooledFrames } from '../spools/recall.js';
-import { decodeSessionFrame, encodeSessionFrame, sessionFrameWriteId } from './session-frames.js';
+import { decodeSessionEntry, encodeSessionFrame, sessionFrameEntries, sessionFrameWriteId } from './session-frames.js';
 import type { SessionWriter, WriteOptions } from './session-writer.js';
 
 export interface PersistentSpoolWriterOptions {
@@ -146,22 +146,30 @@ export class PersistentSpoolWriter implements SessionWriter {
 
   private async deliver(key: string, next: NextBatch): Promise<void> {
     for (let frames = await next(); frames !== null; frames = await next()) {
-      // Frames are decoded as the writes need them: a batch of 50 frames from catch-up closes
-      // can hold a quarter of a million events, and holding them all decoded at once made the
-      // column computation mostly garbage collection.
+      // Sessions are decoded as the writes need them: a batch of 50 frames from catch-up closes
+      // can hold a quarter of a million events, and holding them decoded made the column
+      // computation mostly garbage collection (a frame alone can hold thousands of sessions).
       let batch: Session[] = [];
       let events = 0;
       for (const frame of frames) {
-        let sessions: Session[];
+        let entries: Uint8Array[];
         try {
-          sessions = decodeSessionFrame(frame);
+          entries = sessionFrameEntries(frame);
         } catch (err) {
           this.logger.error('skipping a spooled session frame that cannot be decoded', { key, bytes: frame.byteLength, error: errorMessage(err) });
           continue;
         }
-        for (const s of sessions) {
-          batch.push(s);
-          events += s.events.length;
+        for (let i = 0; i < entries.length; i++) {
+          let session: Session;
+          try {
+            session = decodeSessionEntry(entries[i]!, i);
+          } catch (err) {
+            // Only this session is unreadable; the frame's other sessions are still written.
+            this.logger.error('skipping a spooled session that cannot be decoded', { key, bytes: entries[i]!.byteLength, error: errorMessage(err) });
+            continue;
+          }
+          batch.push(session);
+          events += session.events.length;
           if (events >= this.maxEventsPerWrite) {
             await this.writeChild(key, batch);
             batch = [];

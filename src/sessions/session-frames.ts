@@ -45,6 +45,15 @@ function fail(what: string, cause?: unknown): never {
 }
 
 export function decodeSessionFrame(frame: Uint8Array): Session[] {
+  return sessionFrameEntries(frame).map(decodeSessionEntry);
+}
+
+/**
+ * The still-encoded sessions of a frame, after checking the frame's envelope. Readers decode
+ * them one by one with `decodeSessionEntry`, so a frame of thousands of sessions is never held
+ * decoded all at once.
+ */
+export function sessionFrameEntries(frame: Uint8Array): Uint8Array[] {
   let value: unknown;
   try {
     value = decoder.decode(frame);
@@ -55,15 +64,20 @@ export function decodeSessionFrame(frame: Uint8Array): Session[] {
   const [version, sessions] = value as unknown[];
   if (version !== SESSION_FRAME_VERSION) fail(`unsupported version ${String(version)} (this build reads version ${SESSION_FRAME_VERSION})`);
   if (!Array.isArray(sessions)) fail('expected a list of sessions');
-  return sessions.map((encoded: unknown, i) => {
+  sessions.forEach((encoded: unknown, i) => {
     if (!(encoded instanceof Uint8Array)) fail(`session ${i} is not a byte string`);
-    let hits;
-    try {
-      hits = decodeHits(encoded);
-    } catch (err) {
-      fail(`session ${i}: ${err instanceof Error ? err.message : String(err)}`, err);
-    }
-    if (hits.length === 0) fail(`session ${i} has no hits`);
-    return newSession(hits.map(newEvent));
   });
+  return sessions as Uint8Array[];
+}
+
+/** Session `index` of a frame, from its entry. */
+export function decodeSessionEntry(encoded: Uint8Array, index: number): Session {
+  let hits;
+  try {
+    hits = decodeHits(encoded);
+  } catch (err) {
+    fail(`session ${index}: ${err instanceof Error ? err.message : String(err)}`, err);
+  }
+  if (hits.length === 0) fail(`session ${index} has no hits`);
+  return newSession(hits.map(newEvent));
 }

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { decode as cborDecode, encode as cborEncode } from 'cbor-x';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeSessionFrame, encodeSessionFrame, SessionFrameDecodeError } from '../../src/sessions/session-frames.js';
@@ -104,6 +105,25 @@ test('a frame that does not decode is skipped with an error log; the rest of the
     assert.equal(child.tags(), [sessionTag(before), sessionTag(after)]);
     assert.ok(logger.entries.some((e) => e.level === 'error' && e.msg.includes('cannot be decoded') && e.fields?.['key'] === 'p'));
     assert.equal(readdirSync(dir), []);
+    await writer.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test('a session of a frame that does not decode is skipped alone; the frame\'s other sessions are delivered', async () => {
+  const { dir, cleanup } = tempDir('psw');
+  try {
+    const child = new RecordingSessionWriter();
+    const logger = recordingLogger();
+    const writer = new PersistentSpoolWriter({ child, directory: dir, logger });
+    const first = makeSession('p');
+    const last = makeSession('p', 2);
+    const [version, entries, writeId] = cborDecode(encodeSessionFrame([first, last])) as [number, Uint8Array[], null];
+    await writer.spool.append('p', cborEncode([version, [entries[0], Uint8Array.from([0x82, 0x01]), entries[1]], writeId]));
+    await writer.flush();
+    assert.equal(child.tags(), [sessionTag(first), sessionTag(last)]);
+    assert.ok(logger.entries.some((e) => e.level === 'error' && e.msg.includes('session that cannot be decoded') && e.fields?.['key'] === 'p'));
     await writer.close();
   } finally {
     cleanup();

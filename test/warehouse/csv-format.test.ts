@@ -269,4 +269,30 @@ test('positional CSV lines match the general cell formatting, value for value, r
   assert.is(parseCsv(fast).length, rows.length);
 });
 
+test('positional CSV lines match the general cell formatting on random text and nested values', () => {
+  const schema = new Schema([
+    new Field('s', new Utf8()),
+    new Field('l', new List(new Field('item', new Utf8()))),
+    new Field('o', new Struct([new Field('k', new Utf8())])),
+  ]);
+  const units = ['a', ' ', '\t', ',', '"', '\n', '\r', '\u0085', '\u00a0', '\u3000', '\ufeff', '\\', '.', '<', 'ż', '😀', '\ud800', '\udc00', '\u2028'];
+  let seed = 11;
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const text = (): string => {
+    let t = '';
+    const n = [0, 1, 2, 5, 40, 3000][rnd(6)]!;
+    while (t.length < n) t += units[rnd(units.length)];
+    return t;
+  };
+  const rows: unknown[][] = [];
+  for (let i = 0; i < 2000; i++) rows.push([text(), [text(), text()], { k: text() }]);
+  // One row far longer than the writer's first guess, so its buffer has to grow.
+  rows.push(['x'.repeat(100_000) + '"', ['ż'.repeat(50_000)], { k: '"'.repeat(10_000) }]);
+  const names = schema.fields.map((f) => f.name);
+  const fast = Buffer.from(new CsvFormat().encodeValues(schema, names, rows));
+  // Compared as UTF-8 bytes: a lone surrogate becomes U+FFFD in both.
+  const general = Buffer.from(rows.map((r) => csvLine(r.map((v, j) => formatCell(v, schema.fields[j]!.type)))).join(''), 'utf8');
+  assert.ok(fast.equals(general), 'same bytes as the general formatting');
+});
+
 test.run();

@@ -1,0 +1,172 @@
+/**
+ * CSV lines written straight into bytes. Building a string per cell, joining them into a string
+ * per line and the lines into one text made the CSV format the second largest cost of writing
+ * rows, and most of the garbage: a row of the events table has about 250 cells, most of them
+ * empty. Here an empty cell costs one comma, and a cell of plain ASCII text is copied into the
+ * buffer as it is checked; only text outside ASCII, or that needs quotes around non-ASCII
+ * content, goes through the string form of `csvField` and Buffer's UTF-8 writer.
+ */
+import { DataType, Precision, type Schema } from 'apache-arrow';
+import { formatCell } from '../value-text.js';
+import { csvField } from './csv-field.js';
+
+const utf8Write: (this: Buffer, value: string, offset: number, length: number) => number =
+  (Buffer.prototype as unknown as { utf8Write?: (this: Buffer, value: string, offset: number, length: number) => number }).utf8Write ??
+  function (this: Buffer, value: string, offset: number, length: number): number {
+    return this.write(value, offset, length, 'utf8');
+  };
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+
+/** A growing byte buffer that CSV fields are appended to. */
+export class CsvBytes {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(Math.max(16, initialBytes));
+  }
+
+  /** The bytes written so far (a view; the writer must not be used afterwards). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  comma(): void {
+    if (this.pos === this.buf.length) this.grow(1);
+    this.buf[this.pos++] = COMMA;
+  }
+
+  newline(): void {
+    if (this.pos === this.buf.length) this.grow(1);
+    this.buf[this.pos++] = NEWLINE;
+  }
+
+  /** One field, quoted only where `csvField` would quote it, with the same bytes as its UTF-8 form. */
+  field(text: string): void {
+    const n = text.length;
+    if (n === 0) return;
+    // Worst case: every UTF-16 unit becomes three bytes, plus the two quotes.
+    if (this.buf.length - this.pos < 3 * n + 2) this.grow(3 * n + 2);
+    const buf = this.buf;
+    const pos = this.pos;
+    const first = text.charCodeAt(0);
+    if (first !== 0x20 && (first < 0x09 || first > 0x0d)) {
+      let i = 0;
+      for (; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80 || c === QUOTE || c === COMMA || c === NEWLINE || c === 0x0d) break;
+        buf[pos + i] = c;
+      }
+      if (i === n && !(n === 2 && text === '\\.')) {
+        this.pos = pos + n;
+        return;
+      }
+      if (i < n && text.charCodeAt(i) < 0x80 && this.quotedAscii(text, i)) return;
+    }
+    this.pos = pos + utf8Write.call(buf, csvField(text), pos, buf.length - pos);
+  }
+
+  /**
+   * Writes `text` in quotes with its quotes doubled when all of it is ASCII (JSON cells mostly
+   * are); `checked` characters at its start are known to be ASCII already.
+   */
+  private quotedAscii(text: string, checked: number): boolean {
+    const n = text.length;
+    for (let i = checked; i < n; i++) if (text.charCodeAt(i) >= 0x80) return false;
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) buf[pos++] = QUOTE;
+      buf[pos++] = c;
+    }
+    buf[pos++] = QUOTE;
+    this.pos = pos;
+    return true;
+  }
+
+  private grow(needed: number): void {
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + needed));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+}
+
+/** Appends one non-null cell of a column. */
+export type CsvCellWriter = (value: unknown, out: CsvBytes) => void;
+
+/**
+ * The cell writer of one column. A session's columns repeat on each of its rows and many
+ * event values repeat from row to row, so non-text primitives keep the text of their last value.
+ */
+export function csvCellWriter(type: DataType): CsvCellWriter {
+  const general = (value: unknown): string => formatCell(value, type) ?? '';
+  if (DataType.isUtf8(type)) {
+    return (value, out) => out.field(typeof value === 'string' ? value : general(value));
+  }
+  const direct = directText(type) ?? general;
+  let lastValue: unknown = undefined;
+  let lastText = '';
+  return (value, out) => {
+    if (typeof value === 'object') {
+      out.field(general(value));
+      return;
+    }
+    // 0 and -0 are equal but print differently.
+    if (value !== lastValue || (value === 0 && !Object.is(value, lastValue))) {
+      lastValue = value;
+      lastText = direct(value);
+    }
+    out.field(lastText);
+  };
+}
+
+/** Shortcuts for the kinds of value that need no general formatting; they fall back to it otherwise. */
+function directText(type: DataType): ((value: unknown) => string) | undefined {
+  const general = (value: unknown): string => formatCell(value, type) ?? '';
+  if (DataType.isBool(type)) return (value) => (value === true ? 'true' : value === false ? 'false' : general(value));
+  if (DataType.isInt(type)) {
+    return (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : general(value));
+  }
+  if (DataType.isFloat(type) && type.precision === Precision.DOUBLE) {
+    return (value) => {
+      // Between 1e-4 and 1e6 Go's shortest %v and JS's shortest decimal text agree digit for digit.
+      if (typeof value === 'number') {
+        const magnitude = Math.abs(value);
+        if (magnitude >= 1e-4 && magnitude < 1e6) return String(value);
+      }
+      return general(value);
+    };
+  }
+  return undefined;
+}
+
+/** CSV lines (no header) of positional rows, in the schema's column order, as UTF-8 bytes. */
+export function csvValueBytes(schema: Schema, fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Buffer {
+  const index = new Map(fieldNames.map((n, i) => [n, i]));
+  const count = schema.fields.length;
+  const at = new Int32Array(count);
+  const cells: CsvCellWriter[] = new Array(count);
+  for (let j = 0; j < count; j++) {
+    const field = schema.fields[j]!;
+    at[j] = index.get(field.name) ?? -1;
+    cells[j] = csvCellWriter(field.type as DataType);
+  }
+  const out = new CsvBytes(values.length * 1024);
+  for (let r = 0; r < values.length; r++) {
+    const row = values[r]!;
+    for (let j = 0; j < count; j++) {
+      if (j > 0) out.comma();
+      const k = at[j]!;
+      if (k === -1) continue;
+      const value = row[k];
+      if (value !== null && value !== undefined) cells[j]!(value, out);
+    }
+    out.newline();
+  }
+  return out.bytes();
+}

@@ -13,6 +13,11 @@ export interface OpenSqliteOptions {
   cacheKiB?: number;
   /** How long a statement waits for another connection's lock, in ms. */
   busyTimeoutMs?: number;
+  /**
+   * Page size in bytes for a new file (a power of two, 512–65536); an existing file keeps the
+   * size it was created with. Default SQLite's 4096.
+   */
+  pageSize?: number;
 }
 
 export function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}): SqliteDatabase {
@@ -24,6 +29,8 @@ export function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}
   chmodSync(path, 0o600);
   const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
   try {
+    // Only takes effect before the first table exists, which is why it comes first.
+    if (options.pageSize !== undefined) db.pragma(`page_size = ${Math.floor(options.pageSize)}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');

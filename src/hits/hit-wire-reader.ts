@@ -80,18 +80,54 @@ function text(): string {
   const from = pos;
   if (from + n > end) throw GENERIC;
   pos = from + n;
-  if (n < 16) {
-    // Short text is mostly ASCII (ids, names, addresses): a native call costs more than this.
-    let s = '';
-    for (let i = from; i < pos; i++) {
-      const c = buf[i]!;
-      if (c >= 0x80) return utf8Text(from, pos);
-      s += String.fromCharCode(c);
-    }
-    return s;
-  }
-  return utf8Text(from, pos);
+  return n <= INTERNED_MAX_BYTES ? shortText(from, pos) : utf8Text(from, pos);
 }
+
+/*
+ * Short ASCII texts repeat from hit to hit (metadata keys, event and property names, paths,
+ * addresses, a session's stamps), so the last text read into each slot of a small table is
+ * kept with its bytes and handed out again when the same bytes come back. Reading a batch made
+ * several kilobytes of garbage per hit when each of them was built afresh.
+ */
+const INTERNED_MAX_BYTES = 64;
+const INTERNED_SLOTS = 2048;
+const internedText: string[] = new Array<string>(INTERNED_SLOTS).fill('');
+const internedLength = new Int32Array(INTERNED_SLOTS).fill(-1);
+const internedBytes = new Uint8Array(INTERNED_SLOTS * INTERNED_MAX_BYTES);
+
+function shortText(from: number, to: number): string {
+  const n = to - from;
+  let hash = n;
+  for (let i = from; i < to; i++) {
+    const c = buf[i]!;
+    if (c >= 0x80) return utf8Text(from, to);
+    hash = Math.imul(hash ^ c, 0x01000193);
+  }
+  const slot = (hash >>> 0) & (INTERNED_SLOTS - 1);
+  const base = slot * INTERNED_MAX_BYTES;
+  if (internedLength[slot] === n) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (internedBytes[base + i] !== buf[from + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return internedText[slot]!;
+  }
+  // ASCII reads the same as Latin-1, and Buffer's Latin-1 reader skips the UTF-8 checks.
+  const value = latin1Slice.call(buf, from, to);
+  internedText[slot] = value;
+  internedLength[slot] = n;
+  internedBytes.set(buf.subarray(from, to), base);
+  return value;
+}
+
+const latin1Slice: (this: Buffer, from: number, to: number) => string =
+  (Buffer.prototype as unknown as { latin1Slice?: (this: Buffer, from: number, to: number) => string }).latin1Slice ??
+  function (this: Buffer, from: number, to: number): string {
+    return this.toString('latin1', from, to);
+  };
 
 /**
  * Text that is well-formed UTF-8. Anything else (the writer puts a lone surrogate of a short

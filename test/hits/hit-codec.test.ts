@@ -304,6 +304,31 @@ test('the hit reader gives exactly the hits cbor-x gives, whatever the strings, 
   for (const h of hits.slice(0, 40)) assert.equal(decodeHit(encodeHit(h)), decodeHitsGeneric(encodeHits([h]))[0]);
 });
 
+test('short texts read again come back right, however many different ones share the reader\'s memory of them', () => {
+  let seed = 5;
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  // Many more different texts than the reader remembers, of every length it remembers, from a
+  // small alphabet so that texts of one length differ in a byte or two.
+  const texts = Array.from({ length: 6000 }, () => {
+    const n = rnd(66);
+    let t = '';
+    while (t.length < n) t += 'ab-'[rnd(3)];
+    return t;
+  });
+  const hitOf = (i: number): Hit => makeHit({ id: texts[i]!, clientId: texts[(i * 7) % texts.length]!, metadata: { [texts[(i * 13) % texts.length]! + 'k']: texts[(i * 17) % texts.length]! } });
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < texts.length; i += 50) {
+      const batch = Array.from({ length: 50 }, (_, j) => hitOf((i + j * (round + 1)) % texts.length));
+      const read = decodeHits(encodeHits(batch));
+      for (let j = 0; j < batch.length; j++) {
+        assert.is(read[j]!.id, batch[j]!.id);
+        assert.is(read[j]!.clientId, batch[j]!.clientId);
+        assert.equal(read[j]!.metadata, batch[j]!.metadata);
+      }
+    }
+  }
+});
+
 test('hits read with the same headers share one sealed map', () => {
   const a = makeHit({ id: 'a' });
   a.request.headers = new Map([['User-Agent', ['ua-1']], ['Accept-Language', ['en']]]);

@@ -103,8 +103,10 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
       throw new Error(`${db.name} holds proto-session state of schema version ${String(version)}; this build reads version ${SCHEMA_VERSION}`);
     }
     db.exec(SCHEMA);
-    // A larger WAL between checkpoints lets the many writes to the same index pages coalesce.
-    db.pragma('wal_autocheckpoint = 10000');
+    // A larger WAL between checkpoints lets the many writes to the same index pages coalesce;
+    // about 40 MB of pages, whatever size the file's pages are.
+    const pageSize = db.pragma('page_size', { simple: true });
+    db.pragma(`wal_autocheckpoint = ${Math.ceil((40 * 1024 * 1024) / (typeof pageSize === 'number' && pageSize > 0 ? pageSize : 4096))}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.kv = new SqliteKV(db, { table: 'kv' });
     this.stmts = {

@@ -26,11 +26,30 @@ function withStore(fn: (store: SqliteProtoSessionStore, dir: string) => void): (
   };
 }
 
-test('the state file is cairn-state.db, mode 0600, WAL with synchronous=FULL', withStore((store, dir) => {
+test('the state file is cairn-state.db, mode 0600, WAL with synchronous=FULL, 16 KiB pages, checkpoints every 40 MiB', withStore((store, dir) => {
   assert.is(statSync(join(dir, STATE_FILE_NAME)).mode & 0o777, 0o600);
   assert.is(store.db.pragma('journal_mode', { simple: true }), 'wal');
   assert.is(store.db.pragma('synchronous', { simple: true }), 2);
+  assert.is(store.db.pragma('page_size', { simple: true }), 16384);
+  assert.is(store.db.pragma('wal_autocheckpoint', { simple: true }), 2560);
 }));
+
+test('a state file made with another page size keeps it', () => {
+  const t = tempDir('ps-store');
+  try {
+    const old = SqliteKV.open(join(t.dir, STATE_FILE_NAME), { table: 'kv' });
+    old.close();
+    const store = SqliteProtoSessionStore.open(t.dir);
+    try {
+      assert.is(store.db.pragma('page_size', { simple: true }), 4096);
+      assert.is(store.db.pragma('wal_autocheckpoint', { simple: true }), 10240);
+    } finally {
+      store.close();
+    }
+  } finally {
+    t.cleanup();
+  }
+});
 
 test('identifiers: the first claimant owns, others get the owner back, removal frees it', withStore((store) => {
   assert.is(store.claimIdentifier(STAMP, 'client-a'), 'client-a');

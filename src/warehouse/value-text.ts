@@ -216,7 +216,7 @@ function appendPlainObject(value: Record<string, unknown>, out: string[], depth:
   out.push('}');
 }
 
-interface SortedKey {
+export interface SortedKey {
   name: string;
   /** `"name":` */
   quoted: string;
@@ -227,7 +227,8 @@ interface SortedKey {
 const KEY_SHAPE_CACHE_SIZE = 16;
 const keyShapes: { keys: string[]; sorted: SortedKey[] }[] = [];
 
-function sortedKeysOf(keys: string[]): SortedKey[] {
+/** The keys in Go's order with their quoted forms, for a recent key list kept from before. */
+export function sortedKeysOf(keys: string[]): SortedKey[] {
   for (const shape of keyShapes) {
     if (shape.keys.length !== keys.length) continue;
     let same = true;
@@ -287,7 +288,8 @@ const SHORT_ESCAPES: Record<string, string> = {
 // lone surrogates (which Go would have replaced as invalid UTF-8).
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\<>&\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-function jsonString(text: string): string {
+/** A JSON string literal as Go writes it (HTML-safe, lone surrogates as U+FFFD). */
+export function jsonString(text: string): string {
   // Most texts are plain ASCII with nothing to escape; only the others pay for the expression.
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -284,8 +284,24 @@ test('positional CSV lines match the general cell formatting on random text and 
     while (t.length < n) t += units[rnd(units.length)];
     return t;
   };
+  // Nested values of every kind JSON cells meet, some the direct path leaves to the general one.
+  const nestedValue = (depth: number): unknown => {
+    switch (rnd(depth > 3 ? 8 : 11)) {
+      case 0: return text();
+      case 1: return [0, -0, 1.5, 19.9, 1e21, 1e-7, NaN, -Infinity][rnd(8)];
+      case 2: return rnd(2) === 0;
+      case 3: return null;
+      case 4: return undefined;
+      case 5: return 12n;
+      case 6: return new Date(Date.UTC(2025, 5, 2, 10, 0, rnd(60), rnd(1000)));
+      case 7: return text().length;
+      case 8: return Array.from({ length: rnd(4) }, () => nestedValue(depth + 1));
+      case 9: return Object.fromEntries(Array.from({ length: rnd(4) }, () => [text().slice(0, 5), nestedValue(depth + 1)]));
+      default: return rnd(2) === 0 ? new Map([[text(), nestedValue(depth + 1)]]) : Object.assign(Object.create(null) as object, { z: 1, a: [text()] });
+    }
+  };
   const rows: unknown[][] = [];
-  for (let i = 0; i < 2000; i++) rows.push([text(), [text(), text()], { k: text() }]);
+  for (let i = 0; i < 2000; i++) rows.push([rnd(4) === 0 ? nestedValue(0) : text(), [text(), text()], rnd(2) === 0 ? { k: text() } : nestedValue(0)]);
   // One row far longer than the writer's first guess, so its buffer has to grow.
   rows.push(['x'.repeat(100_000) + '"', ['ż'.repeat(50_000)], { k: '"'.repeat(10_000) }]);
   const names = schema.fields.map((f) => f.name);

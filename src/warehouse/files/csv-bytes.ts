@@ -7,7 +7,7 @@
  * content, goes through the string form of `csvField` and Buffer's UTF-8 writer.
  */
 import { DataType, Precision, type Schema } from 'apache-arrow';
-import { formatCell } from '../value-text.js';
+import { formatCell, jsonString, sortedKeysOf, type SortedKey } from '../value-text.js';
 import { csvField } from './csv-field.js';
 
 const utf8Write: (this: Buffer, value: string, offset: number, length: number) => number =
@@ -89,11 +89,166 @@ export class CsvBytes {
     return true;
   }
 
+  /**
+   * A nested value as the CSV field of its Go JSON text, written in one pass: the JSON's quotes
+   * are doubled as they are written, and the field's own quotes are added only if the text
+   * turns out to need them (a `"` or a `,` in it). False, with nothing written, for values
+   * this path does not take (anything but plain arrays and objects of strings, numbers,
+   * booleans and nulls); the caller then formats them the general way.
+   */
+  jsonField(value: object): boolean {
+    const start = this.pos;
+    this.ensure(1);
+    this.buf[this.pos++] = QUOTE;
+    this.sawSpecial = false;
+    if (!this.json(value, 0)) {
+      this.pos = start;
+      return false;
+    }
+    if (this.sawSpecial) {
+      this.ensure(1);
+      this.buf[this.pos++] = QUOTE;
+    } else {
+      // Nothing to quote: drop the opening quote again.
+      this.buf.copy(this.buf, start, start + 1, this.pos);
+      this.pos -= 1;
+    }
+    return true;
+  }
+
+  private sawSpecial = false;
+
+  private json(value: unknown, depth: number): boolean {
+    if (value === null || value === undefined) {
+      this.ascii('null');
+      return true;
+    }
+    switch (typeof value) {
+      case 'string':
+        this.jsonText(value);
+        return true;
+      case 'number':
+        this.ascii(Number.isFinite(value) ? String(value) : 'null');
+        return true;
+      case 'boolean':
+        this.ascii(value ? 'true' : 'false');
+        return true;
+      case 'object':
+        break;
+      default:
+        return false;
+    }
+    // Deep values keep the general path, which reports the nesting error.
+    if (depth >= 100) return false;
+    if (Array.isArray(value)) {
+      this.ensure(1);
+      this.buf[this.pos++] = 0x5b;
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) this.comma();
+        if (!this.json(value[i], depth + 1)) return false;
+      }
+      this.ensure(1);
+      this.buf[this.pos++] = 0x5d;
+      if (value.length > 1) this.sawSpecial = true;
+      return true;
+    }
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const record = value as Record<string, unknown>;
+    const sorted = sortedKeysOf(Object.keys(record));
+    this.ensure(1);
+    this.buf[this.pos++] = 0x7b;
+    // Keys always bring quotes, and a second key a comma.
+    if (sorted.length > 0) this.sawSpecial = true;
+    for (let i = 0; i < sorted.length; i++) {
+      const key = sorted[i]!;
+      const bytes = keyBytesOf(key);
+      this.copyBytes(i > 0 ? bytes.commaQuoted : bytes.quoted);
+      if (!this.json(record[key.name], depth + 1)) return false;
+    }
+    this.ensure(1);
+    this.buf[this.pos++] = 0x7d;
+    return true;
+  }
+
+  /** A JSON string literal with its quotes doubled. */
+  private jsonText(text: string): void {
+    const n = text.length;
+    this.ensure(n + 4);
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = QUOTE;
+    buf[pos++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      // Printable ASCII without anything Go escapes; the rest takes the general literal.
+      if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26) {
+        this.doubledQuotes(jsonString(text));
+        return;
+      }
+      buf[pos++] = c;
+    }
+    buf[pos++] = QUOTE;
+    buf[pos++] = QUOTE;
+    this.pos = pos;
+    this.sawSpecial = true;
+  }
+
+  private copyBytes(bytes: Uint8Array): void {
+    const n = bytes.length;
+    this.ensure(n);
+    for (let i = 0; i < n; i++) this.buf[this.pos + i] = bytes[i]!;
+    this.pos += n;
+  }
+
+  /** Text known to be ASCII without quotes. */
+  private ascii(text: string): void {
+    const n = text.length;
+    this.ensure(n);
+    for (let i = 0; i < n; i++) this.buf[this.pos + i] = text.charCodeAt(i);
+    this.pos += n;
+  }
+
+  /** Any text, with its quotes doubled, as UTF-8. */
+  private doubledQuotes(text: string): void {
+    if (text.includes('"')) {
+      this.sawSpecial = true;
+      text = text.replaceAll('"', '""');
+    }
+    if (text.includes(',')) this.sawSpecial = true;
+    this.ensure(3 * text.length);
+    this.pos += utf8Write.call(this.buf, text, this.pos, this.buf.length - this.pos);
+  }
+
+  private ensure(bytes: number): void {
+    if (this.buf.length - this.pos < bytes) this.grow(bytes);
+  }
+
   private grow(needed: number): void {
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + needed));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
+}
+
+/** A key's `"name":` and `,"name":` with their quotes doubled, as UTF-8; every key has quotes. */
+interface KeyBytes {
+  quoted: Uint8Array;
+  commaQuoted: Uint8Array;
+}
+
+const keyBytes = new WeakMap<SortedKey, KeyBytes>();
+
+function keyBytesOf(key: SortedKey): KeyBytes {
+  let bytes = keyBytes.get(key);
+  if (bytes === undefined) {
+    bytes = {
+      quoted: Buffer.from(key.quoted.replaceAll('"', '""'), 'utf8'),
+      commaQuoted: Buffer.from(key.commaQuoted.replaceAll('"', '""'), 'utf8'),
+    };
+    keyBytes.set(key, bytes);
+  }
+  return bytes;
 }
 
 /** Appends one non-null cell of a column. */
@@ -105,15 +260,24 @@ export type CsvCellWriter = (value: unknown, out: CsvBytes) => void;
  */
 export function csvCellWriter(type: DataType): CsvCellWriter {
   const general = (value: unknown): string => formatCell(value, type) ?? '';
+  // Nested values are JSON; timestamp and date columns read objects (Dates) their own way.
+  const nested = !DataType.isTimestamp(type) && !DataType.isDate(type);
+  const object = (value: object, out: CsvBytes): void => {
+    if (!nested || !out.jsonField(value)) out.field(general(value));
+  };
   if (DataType.isUtf8(type)) {
-    return (value, out) => out.field(typeof value === 'string' ? value : general(value));
+    return (value, out) => {
+      if (typeof value === 'string') out.field(value);
+      else if (typeof value === 'object' && value !== null) object(value, out);
+      else out.field(general(value));
+    };
   }
   const direct = directText(type) ?? general;
   let lastValue: unknown = undefined;
   let lastText = '';
   return (value, out) => {
-    if (typeof value === 'object') {
-      out.field(general(value));
+    if (typeof value === 'object' && value !== null) {
+      object(value, out);
       return;
     }
     // 0 and -0 are equal but print differently.

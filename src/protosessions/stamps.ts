@@ -7,6 +7,7 @@
 import { hash } from 'node:crypto';
 import type { Headers, Hit } from '../hits/hit.js';
 import { firstParam, unparsedLayers } from '../hits/hit.js';
+import { isSealed } from '../hits/sealed-headers.js';
 import { firstValueInLayers } from '../receiver/querystring.js';
 
 export const ISOLATED_CLIENT_ID = 'isolated_client_id';
@@ -86,8 +87,24 @@ export function firstHeaderValue(headers: Headers, name: string): string {
   return '';
 }
 
+const DAY_MS = 86_400_000;
+let lastDay = NaN;
+let lastDayText = '';
+
 /** `YYYY-MM-DD` of the instant in UTC. */
 export function utcDate(timeMs: number): string {
+  // Hits arrive day after day: the text of the last day serves most of them.
+  const day = Math.floor(timeMs / DAY_MS);
+  if (day === lastDay) return lastDayText;
+  const text = formatUtcDate(timeMs);
+  if (Number.isFinite(day)) {
+    lastDay = day;
+    lastDayText = text;
+  }
+  return text;
+}
+
+function formatUtcDate(timeMs: number): string {
   const d = new Date(timeMs);
   const y = d.getUTCFullYear();
   const yyyy = y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : String(y);
@@ -102,9 +119,23 @@ export function utcDate(timeMs: number): string {
 export function isolatedSessionStamp(hit: Hit): string {
   const fss = paramOf(hit, CLIENT_SESSION_STAMP_PARAM);
   if (fss !== undefined && fss !== '') return sha256Hex(`fss=${fss}|${hit.propertyId}`);
-  const parts = SESSION_STAMP_HEADERS.map((h) => firstHeaderValue(hit.request.headers, h));
-  parts.push(hit.request.ip, hit.propertyId, utcDate(hit.request.serverReceivedTime));
-  return sha256Hex(parts.join('|'));
+  return sha256Hex(`${stampHeaderPart(hit.request.headers)}|${hit.request.ip}|${hit.propertyId}|${utcDate(hit.request.serverReceivedTime)}`);
+}
+
+// A sealed header map never changes, and the hits of one client share one: its part of the
+// stamp is read once.
+const headerParts = new WeakMap<Headers, string>();
+
+/** The stamp's header values joined with `|`. */
+function stampHeaderPart(headers: Headers): string {
+  const sealed = isSealed(headers);
+  if (sealed) {
+    const known = headerParts.get(headers);
+    if (known !== undefined) return known;
+  }
+  const part = SESSION_STAMP_HEADERS.map((h) => firstHeaderValue(headers, h)).join('|');
+  if (sealed) headerParts.set(headers, part);
+  return part;
 }
 
 /** The GA4 session id parameter: gtag's `sid`, which Measurement Protocol events carry as `session_id`. */

@@ -9,6 +9,7 @@ import {
   sha256Hex,
   utcDate,
 } from '../../src/protosessions/stamps.js';
+import { sealHeaders } from '../../src/hits/sealed-headers.js';
 import { hit, T0 } from './helpers.js';
 
 // Expected digests were computed outside Node: printf '%s' '<input>' | sha256sum
@@ -56,12 +57,37 @@ test('computed session stamp with no headers keeps every separator; an empty fss
   assert.is(isolatedSessionStamp(h), '3534196e7162e2818309a216a84655bf4f111247671eef635b024a7c37020116');
 });
 
+test('hits sharing a sealed header map get the stamps of their own address, property and day', () => {
+  const headers: [string, string[]][] = [['User-Agent', ['Mozilla/5.0 Test']], ['Accept-Language', ['pl-PL']]];
+  const sealed = sealHeaders(new Map(headers));
+  const cases = [
+    { property: 'shop', ip: '203.0.113.0', at: T0 },
+    { property: 'shop', ip: '198.51.100.0', at: T0 },
+    { property: 'blog', ip: '203.0.113.0', at: T0 },
+    { property: 'shop', ip: '203.0.113.0', at: T0 + 86_400_000 },
+    { property: 'shop', ip: '203.0.113.0', at: T0 - 86_400_000 },
+  ];
+  const stamps = new Set<string>();
+  for (let round = 0; round < 2; round++) {
+    for (const c of cases) {
+      const withSealed = hit({ ...c, headers });
+      withSealed.request.headers = sealed;
+      const stamp = isolatedSessionStamp(withSealed);
+      assert.is(stamp, isolatedSessionStamp(hit({ ...c, headers })), JSON.stringify(c));
+      stamps.add(stamp);
+    }
+  }
+  assert.is(stamps.size, cases.length);
+});
+
 test('the computed stamp changes with the UTC day, not the local one', () => {
   const lastMs = hit({ at: Date.UTC(2026, 0, 15, 23, 59, 59, 999), headers: [] });
   const firstMs = hit({ at: Date.UTC(2026, 0, 16, 0, 0, 0, 0), headers: [] });
   assert.is.not(isolatedSessionStamp(lastMs), isolatedSessionStamp(firstMs));
   assert.is(utcDate(Date.UTC(2026, 0, 15, 23, 59, 59, 999)), '2026-01-15');
   assert.is(utcDate(Date.UTC(2026, 0, 16)), '2026-01-16');
+  assert.is(utcDate(Date.UTC(2026, 0, 15, 12)), '2026-01-15', 'an earlier day again after a later one');
+  assert.is(utcDate(Date.UTC(1969, 11, 31, 23)), '1969-12-31');
 });
 
 test('sha256Hex is lowercase hex of the UTF-8 bytes', () => {

@@ -18,6 +18,7 @@ import type { Headers, Hit } from './hit.js';
 import { lazyRequest } from './hit.js';
 import { keepEncoding, sealHeaders } from './sealed-headers.js';
 import { assertDecodable, parseLayers } from '../receiver/querystring.js';
+import { latin1Slice, utf8Slice } from '../storage/buffer-text.js';
 
 const HIT_FIELD_COUNT = 16;
 
@@ -123,12 +124,6 @@ function shortText(from: number, to: number): string {
   return value;
 }
 
-const latin1Slice: (this: Buffer, from: number, to: number) => string =
-  (Buffer.prototype as unknown as { latin1Slice?: (this: Buffer, from: number, to: number) => string }).latin1Slice ??
-  function (this: Buffer, from: number, to: number): string {
-    return this.toString('latin1', from, to);
-  };
-
 /**
  * Text that is well-formed UTF-8. Anything else (the writer puts a lone surrogate of a short
  * string as three bytes, as cbor-x does) is left to cbor-x, whose reading of it differs from
@@ -138,13 +133,6 @@ function utf8Text(from: number, to: number): string {
   if (!isUtf8(buf.subarray(from, to))) throw GENERIC;
   return utf8Slice.call(buf, from, to);
 }
-
-/** Buffer's own UTF-8 reader, without `toString()`'s argument juggling. */
-const utf8Slice: (this: Buffer, from: number, to: number) => string =
-  (Buffer.prototype as unknown as { utf8Slice?: (this: Buffer, from: number, to: number) => string }).utf8Slice ??
-  function (this: Buffer, from: number, to: number): string {
-    return this.toString('utf8', from, to);
-  };
 
 function textOrNull(): string | null {
   if (pos < end && buf[pos] === 0xf6) {

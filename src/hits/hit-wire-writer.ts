@@ -13,6 +13,7 @@
  * when it belongs to an arena (see SlabArena), handed to the next batch once its batch is done.
  */
 import type { Hit } from './hit.js';
+import { utf8Write } from '../storage/buffer-text.js';
 import { isSealed, keepEncoding, keptEncoding } from './sealed-headers.js';
 
 const SLAB_BYTES = 256 * 1024;
@@ -20,16 +21,6 @@ const SLAB_BYTES = 256 * 1024;
 let slab: Buffer = Buffer.allocUnsafeSlow(SLAB_BYTES);
 let pos = 0;
 let start = 0;
-
-/**
- * Buffer's own UTF-8 writer, without `write()`'s argument juggling; cbor-x calls the same one
- * (so lone surrogates become U+FFFD in both), and `write()` falls back to it when it is absent.
- */
-const utf8Write: (this: Buffer, value: string, offset: number, length: number) => number =
-  (Buffer.prototype as unknown as { utf8Write?: (this: Buffer, value: string, offset: number, length: number) => number }).utf8Write ??
-  function (this: Buffer, value: string, offset: number, length: number): number {
-    return this.write(value, offset, length, 'utf8');
-  };
 
 /** Thrown inside the writer when a value has a shape it does not write; never escapes. */
 const UNSUPPORTED = new Error('unsupported hit wire value');

@@ -8,20 +8,15 @@
  */
 import { DataType, Precision, type Schema } from 'apache-arrow';
 import { formatCell, jsonString, sortedKeysOf, type SortedKey } from '../value-text.js';
+import { utf8Write } from '../../storage/buffer-text.js';
 import { csvField } from './csv-field.js';
-
-const utf8Write: (this: Buffer, value: string, offset: number, length: number) => number =
-  (Buffer.prototype as unknown as { utf8Write?: (this: Buffer, value: string, offset: number, length: number) => number }).utf8Write ??
-  function (this: Buffer, value: string, offset: number, length: number): number {
-    return this.write(value, offset, length, 'utf8');
-  };
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 
 /** A growing byte buffer that CSV fields are appended to. */
-export class CsvBytes {
+class CsvBytes {
   private buf: Buffer;
   private pos = 0;
 
@@ -252,13 +247,13 @@ function keyBytesOf(key: SortedKey): KeyBytes {
 }
 
 /** Appends one non-null cell of a column. */
-export type CsvCellWriter = (value: unknown, out: CsvBytes) => void;
+type CsvCellWriter = (value: unknown, out: CsvBytes) => void;
 
 /**
  * The cell writer of one column. A session's columns repeat on each of its rows and many
  * event values repeat from row to row, so non-text primitives keep the text of their last value.
  */
-export function csvCellWriter(type: DataType): CsvCellWriter {
+function csvCellWriter(type: DataType): CsvCellWriter {
   const general = (value: unknown): string => formatCell(value, type) ?? '';
   // Nested values are JSON; timestamp and date columns read objects (Dates) their own way.
   const nested = !DataType.isTimestamp(type) && !DataType.isDate(type);
@@ -272,7 +267,7 @@ export function csvCellWriter(type: DataType): CsvCellWriter {
       else out.field(general(value));
     };
   }
-  const direct = directText(type) ?? general;
+  const direct = directText(type, general) ?? general;
   let lastValue: unknown = undefined;
   let lastText = '';
   return (value, out) => {
@@ -289,9 +284,8 @@ export function csvCellWriter(type: DataType): CsvCellWriter {
   };
 }
 
-/** Shortcuts for the kinds of value that need no general formatting; they fall back to it otherwise. */
-function directText(type: DataType): ((value: unknown) => string) | undefined {
-  const general = (value: unknown): string => formatCell(value, type) ?? '';
+/** Shortcuts for the kinds of value that need no general formatting; they fall back to `general` otherwise. */
+function directText(type: DataType, general: (value: unknown) => string): ((value: unknown) => string) | undefined {
   if (DataType.isBool(type)) return (value) => (value === true ? 'true' : value === false ? 'false' : general(value));
   if (DataType.isInt(type)) {
     return (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : general(value));

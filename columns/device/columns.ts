@@ -1,7 +1,7 @@
 import type { EventColumn } from '../../src/schema/column.js';
 import type { Event } from '../../src/schema/session.js';
 import { firstHeader, type Headers } from '../../src/hits/hit.js';
-import { isSealed } from '../../src/hits/sealed-headers.js';
+import { isSealed, SealedHeadersMemo } from '../../src/hits/sealed-headers.js';
 import { stubDeviceColumns } from '../core/device-geo-stubs.js';
 import { CoreEvent } from '../core/interfaces.js';
 import type { DocumentedInterface } from '../generic/documented-interface.js';
@@ -23,7 +23,7 @@ export const DEVICE_CACHE_ENTRIES = 10_000;
  * their key, so entries never go stale and need no expiry.
  */
 export class CachingDeviceDetector {
-  private readonly byHeaders = new WeakMap<Headers, DeviceInfo>();
+  private readonly byHeaders = new SealedHeadersMemo<DeviceInfo>();
   private readonly byEvent = new WeakMap<Event, DeviceInfo>();
   private readonly byAgent: LruCache<string, DeviceInfo>;
 
@@ -36,10 +36,16 @@ export class CachingDeviceDetector {
 
   forEvent(event: Event): DeviceInfo {
     const headers = event.hit.request.headers;
-    // A sealed map cannot change, so what it gave once it gives again.
-    const sealed = isSealed(headers);
-    const memo = sealed ? this.byHeaders.get(headers) : this.byEvent.get(event);
-    if (memo !== undefined) return memo;
+    if (isSealed(headers)) return this.byHeaders.get(headers, this.detect);
+    let info = this.byEvent.get(event);
+    if (info === undefined) {
+      info = this.detect(headers);
+      this.byEvent.set(event, info);
+    }
+    return info;
+  }
+
+  private readonly detect = (headers: Headers): DeviceInfo => {
     const userAgent = firstHeader(headers, 'User-Agent') ?? '';
     const key = `${userAgent}\u0000${clientHintsKey(headers)}`;
     let info = this.byAgent.get(key);
@@ -47,10 +53,8 @@ export class CachingDeviceDetector {
       info = this.detector.detect(userAgent, clientHintsFromHeaders(headers));
       this.byAgent.set(key, info);
     }
-    if (sealed) this.byHeaders.set(headers, info);
-    else this.byEvent.set(event, info);
     return info;
-  }
+  };
 }
 
 function deviceColumn(iface: DocumentedInterface, detector: CachingDeviceDetector, pick: (info: DeviceInfo) => string | null): EventColumn {

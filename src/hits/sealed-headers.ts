@@ -48,3 +48,21 @@ export function keptEncoding(headers: Headers): Uint8Array | undefined {
 export function keepEncoding(headers: Headers, bytes: Uint8Array): void {
   if (isSealed(headers)) (headers as Sealed)[ENCODING] = bytes;
 }
+
+/**
+ * Values computed from header maps, remembered for sealed maps: one cannot change, and the hits
+ * of one client share one, so what it gave once it gives again. Other maps are computed anew.
+ */
+export class SealedHeadersMemo<T> {
+  private readonly values = new WeakMap<Headers, T>();
+
+  get(headers: Headers, compute: (headers: Headers) => T): T {
+    if (!isSealed(headers)) return compute(headers);
+    let value = this.values.get(headers);
+    if (value === undefined) {
+      value = compute(headers);
+      this.values.set(headers, value);
+    }
+    return value;
+  }
+}

@@ -7,7 +7,7 @@
 import { hash } from 'node:crypto';
 import type { Headers, Hit } from '../hits/hit.js';
 import { firstParam, unparsedLayers } from '../hits/hit.js';
-import { isSealed } from '../hits/sealed-headers.js';
+import { SealedHeadersMemo } from '../hits/sealed-headers.js';
 import { firstValueInLayers } from '../receiver/querystring.js';
 
 export const ISOLATED_CLIENT_ID = 'isolated_client_id';
@@ -122,20 +122,12 @@ export function isolatedSessionStamp(hit: Hit): string {
   return sha256Hex(`${stampHeaderPart(hit.request.headers)}|${hit.request.ip}|${hit.propertyId}|${utcDate(hit.request.serverReceivedTime)}`);
 }
 
-// A sealed header map never changes, and the hits of one client share one: its part of the
-// stamp is read once.
-const headerParts = new WeakMap<Headers, string>();
+// The hits of one client share a sealed header map: its part of the stamp is read once.
+const headerParts = new SealedHeadersMemo<string>();
 
 /** The stamp's header values joined with `|`. */
 function stampHeaderPart(headers: Headers): string {
-  const sealed = isSealed(headers);
-  if (sealed) {
-    const known = headerParts.get(headers);
-    if (known !== undefined) return known;
-  }
-  const part = SESSION_STAMP_HEADERS.map((h) => firstHeaderValue(headers, h)).join('|');
-  if (sealed) headerParts.set(headers, part);
-  return part;
+  return headerParts.get(headers, (h) => SESSION_STAMP_HEADERS.map((name) => firstHeaderValue(h, name)).join('|'));
 }
 
 /** The GA4 session id parameter: gtag's `sid`, which Measurement Protocol events carry as `session_id`. */

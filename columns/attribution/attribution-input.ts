@@ -1,5 +1,6 @@
 import type { Event } from '../../src/schema/session.js';
-import { goHostname, parseGoQuery, parseGoUrl, type GoQuery } from '../url/go-url.js';
+import { goHostname, type GoQuery } from '../url/go-url.js';
+import { recentUrls } from '../url/recent-urls.js';
 import { originalPageUrl } from '../url/page-url.js';
 import { goToLower } from './normalise.js';
 
@@ -35,8 +36,8 @@ function readPage(event: Event): Pick<AttributionInput, 'pageQuery' | 'pageHostW
   const page = originalPageUrl(event);
   if (page === '') return { pageQuery: null, pageHostWithoutWww: null };
   try {
-    const url = parseGoUrl(page);
-    return { pageQuery: parseGoQuery(url.rawQuery), pageHostWithoutWww: withoutWww(goToLower(goHostname(url))) };
+    const url = recentUrls.parse(page);
+    return { pageQuery: recentUrls.query(page), pageHostWithoutWww: withoutWww(goToLower(goHostname(url))) };
   } catch {
     // page_location has already marked such an event broken; the referrer alone still attributes it.
     return { pageQuery: null, pageHostWithoutWww: null };
@@ -48,9 +49,9 @@ function readReferrer(event: Event): ReferrerFacts | null {
   const raw = event.values['page_referrer'];
   if (typeof raw !== 'string' || raw === '') return null;
   try {
-    const url = parseGoUrl(raw);
+    const url = recentUrls.parse(raw);
     const host = goToLower(goHostname(url)).replaceAll(' ', '-');
-    return { raw, host, hostWithoutWww: withoutWww(host), query: parseGoQuery(url.rawQuery) };
+    return { raw, host, hostWithoutWww: withoutWww(host), query: recentUrls.query(raw) };
   } catch {
     return null;
   }

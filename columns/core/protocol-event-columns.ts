@@ -6,7 +6,8 @@ import type { DocumentedInterface } from '../generic/documented-interface.js';
 import { eventColumn } from '../generic/simple.js';
 import { queryParamEventColumn, queryParamValue } from '../generic/query-param.js';
 import { goHostname, GoUrlError, type GoUrl } from '../url/go-url.js';
-import { ORIGINAL_PAGE_LOCATION, parsedPageLocation, stripExcludedParams } from '../url/page-url.js';
+import { ORIGINAL_PAGE_LOCATION, stripExcludedParams } from '../url/page-url.js';
+import { recentUrls } from '../url/recent-urls.js';
 import { CoreEvent } from './interfaces.js';
 import type { PropertySettingsLookup } from './property-lookup.js';
 
@@ -84,8 +85,8 @@ export function pageLocationColumn(param: string, properties: PropertySettingsLo
     if (original === null || original === '') return '';
     let cleaned: string;
     try {
-      // Parsed through the per-event cache: when nothing is stripped, hostname and path reuse it.
-      cleaned = stripExcludedParams(original, excludedFor(e.hit.propertyId), parsedPageLocation(e, original));
+      // Parsed through the shared memo: hostname, path, campaign and attribution columns reuse the parse.
+      cleaned = stripExcludedParams(original, excludedFor(e.hit.propertyId), recentUrls.parse(original));
     } catch (err) {
       if (err instanceof GoUrlError) throw new BrokenEventError(`failed to strip excluded params: ${err.message}`);
       throw err;
@@ -103,7 +104,7 @@ function pageUrlPartColumn(iface: DocumentedInterface, part: (url: GoUrl) => str
       const location = e.values[CoreEvent.page_location.field.name];
       if (typeof location !== 'string') return null;
       try {
-        return part(parsedPageLocation(e, location));
+        return part(recentUrls.parse(location));
       } catch (err) {
         if (err instanceof GoUrlError) throw new BrokenEventError(err.message);
         throw err;

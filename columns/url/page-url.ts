@@ -1,6 +1,7 @@
 import { BrokenEventError } from '../../src/schema/errors.js';
 import type { Event } from '../../src/schema/session.js';
-import { encodeGoQuery, formatGoUrl, GoUrlError, parseGoQuery, parseGoUrl, type GoQuery, type GoUrl } from './go-url.js';
+import { encodeGoQuery, formatGoUrl, GoUrlError, parseGoQuery, type GoQuery, type GoUrl } from './go-url.js';
+import { recentUrls } from './recent-urls.js';
 
 /** Event metadata key holding the page URL before tracking parameters were stripped. */
 export const ORIGINAL_PAGE_LOCATION = 'original_page_location';
@@ -14,7 +15,7 @@ export const PAGE_LOCATION_FIELD = 'page_location';
  * with keys sorted, as Go's `url.Values.Encode` does. Throws `GoUrlError` on an unparsable URL.
  * `parsed` may be given when the caller has already parsed `url`; it is not modified.
  */
-export function stripExcludedParams(url: string, excluded: readonly string[], parsed: GoUrl = parseGoUrl(url)): string {
+export function stripExcludedParams(url: string, excluded: readonly string[], parsed: GoUrl = recentUrls.parse(url)): string {
   if (url === '' || excluded.length === 0) return url;
   const query = parseGoQuery(parsed.rawQuery);
   let removed = false;
@@ -33,36 +34,17 @@ export function originalPageUrl(event: Event): string {
   return typeof location === 'string' ? location : '';
 }
 
-const parsedUrls = new WeakMap<Event, { url: string; parsed: GoUrl }>();
-
-/** The event's page_location parsed once for all the columns that take it apart; throws `GoUrlError`. */
-export function parsedPageLocation(event: Event, url: string): GoUrl {
-  const cached = parsedUrls.get(event);
-  if (cached !== undefined && cached.url === url) return cached.parsed;
-  const parsed = parseGoUrl(url);
-  parsedUrls.set(event, { url, parsed });
-  return parsed;
-}
-
-const parsedQueries = new WeakMap<Event, { url: string; query: GoQuery }>();
-
 /**
- * The query of the event's original page URL, parsed once per event. An unparsable URL makes
- * the event broken, as it does for every column that reads it.
+ * The query of the event's original page URL (parsed once for all the columns that read it). An
+ * unparsable URL makes the event broken, as it does for every column that reads it.
  */
 export function originalPageQuery(event: Event): GoQuery {
-  const url = originalPageUrl(event);
-  const cached = parsedQueries.get(event);
-  if (cached !== undefined && cached.url === url) return cached.query;
-  let query: GoQuery;
   try {
-    query = parseGoQuery(parseGoUrl(url).rawQuery);
+    return recentUrls.query(originalPageUrl(event));
   } catch (err) {
     if (err instanceof GoUrlError) throw new BrokenEventError(err.message);
     throw err;
   }
-  parsedQueries.set(event, { url, query });
-  return query;
 }
 
 /** First value of a parameter of the original page URL, `""` when absent. */

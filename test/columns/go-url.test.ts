@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeGoQuery, formatGoUrl, goHostname, GoUrlError, parseGoQuery, parseGoUrl } from '../../columns/url/go-url.js';
 import { stripExcludedParams } from '../../columns/url/page-url.js';
+import { RecentUrlParses } from '../../columns/url/recent-urls.js';
 
 test('parse: scheme, host, decoded path, query and fragment', () => {
   const u = parseGoUrl('HTTPS://user:pw@Example.com:8443/a%2Fb%20c?x=1#frag%20ment');
@@ -58,6 +59,26 @@ test('stripping: nothing present or nothing to strip leaves the URL as sent', ()
   assert.is(stripExcludedParams(url, []), url);
   assert.is(stripExcludedParams('https://example.com/p?gclid=1&b=2&a=1#f', ['gclid']), 'https://example.com/p?a=1&b=2#f');
   assert.is(stripExcludedParams('https://example.com/p?gclid=1', ['gclid']), 'https://example.com/p');
+});
+
+test('recent parses: each URL parses as on its own, whatever came before and however many', () => {
+  const memo = new RecentUrlParses(4);
+  const urls = Array.from({ length: 40 }, (_, i) => `https://h${i % 7}.example/p${i % 5}?a=${i % 3}&utm_source=s${i % 6}#f`);
+  // Orders that revisit URLs just kept, just evicted and never seen.
+  const order = [...urls, ...urls.slice().reverse(), ...urls.map((_, i) => urls[(i * 11) % urls.length]!)];
+  for (const url of order) {
+    assert.equal(memo.parse(url), parseGoUrl(url), url);
+    assert.equal([...memo.query(url)], [...parseGoQuery(parseGoUrl(url).rawQuery)], url);
+  }
+  const again = 'https://h1.example/p1?a=1';
+  assert.ok(memo.parse(again) === memo.parse(again), 'a URL asked for twice in a row is parsed once');
+});
+
+test('recent parses: a URL that does not parse throws every time and is not remembered', () => {
+  const memo = new RecentUrlParses(2);
+  for (let i = 0; i < 3; i++) assert.throws(() => memo.parse('http://[::1'), (e: unknown) => e instanceof GoUrlError);
+  assert.throws(() => memo.query('http://[::1'), (e: unknown) => e instanceof GoUrlError);
+  assert.is(memo.parse('https://ok.example/').host, 'ok.example');
 });
 
 test.run();

@@ -1,0 +1,50 @@
+import { parseGoQuery, parseGoUrl, type GoQuery, type GoUrl } from './go-url.js';
+
+interface Entry {
+  url: string;
+  parsed: GoUrl;
+  query: GoQuery | undefined;
+}
+
+/**
+ * The parses of the URLs taken apart last. page_location, its host and path, the campaign and
+ * click-id columns and attribution each need the page URL parsed, and the events of a session
+ * mostly share their page URL (a page view, its scrolls and clicks), so one parse serves all of
+ * them. Parsing is pure, so which event asks first changes nothing. The results are shared:
+ * callers must not modify them.
+ *
+ * A URL that does not parse is not remembered; it throws `GoUrlError` at every request.
+ */
+export class RecentUrlParses {
+  private readonly entries: (Entry | undefined)[];
+  private next = 0;
+
+  constructor(private readonly size: number) {
+    this.entries = new Array<Entry | undefined>(size).fill(undefined);
+  }
+
+  /** `parseGoUrl(url)`, shared with the latest requests for the same URL. */
+  parse(url: string): GoUrl {
+    return this.entry(url).parsed;
+  }
+
+  /** `parseGoQuery(parseGoUrl(url).rawQuery)`, shared likewise. */
+  query(url: string): GoQuery {
+    const entry = this.entry(url);
+    return (entry.query ??= parseGoQuery(entry.parsed.rawQuery));
+  }
+
+  private entry(url: string): Entry {
+    for (let i = 0; i < this.size; i++) {
+      const e = this.entries[i];
+      if (e !== undefined && e.url === url) return e;
+    }
+    const entry: Entry = { url, parsed: parseGoUrl(url), query: undefined };
+    this.entries[this.next] = entry;
+    this.next = (this.next + 1) % this.size;
+    return entry;
+  }
+}
+
+/** The worker computes one event at a time, so one memo serves every column. */
+export const recentUrls = new RecentUrlParses(8);

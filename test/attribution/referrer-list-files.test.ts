@@ -12,6 +12,8 @@ import {
   ReferrerListError,
   shippedReferrerLists,
 } from '../../columns/attribution/referrer-list-files.js';
+import { ReferrerList } from '../../columns/attribution/referrer-list.js';
+import { withoutWww } from '../../columns/attribution/attribution-input.js';
 
 const parse = (text: string, withTermParams = false) => parseReferrerList(text, 'list.yaml', { withTermParams });
 
@@ -92,6 +94,32 @@ test('loading from another directory: a missing or malformed file is named', () 
     assert.throws(() => loadReferrerLists(url), (err: unknown) => err instanceof ReferrerListError && /^socials\.yaml: entry 1 \(Broken\): hosts\[0\]/.test(err.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('answers kept per host are the answers of a list asked for the first time', () => {
+  const facts = (host: string) => ({ raw: `https://${host}/`, host, hostWithoutWww: withoutWww(host), query: new Map<string, string[]>() });
+  for (const [kind, shipped] of Object.entries(shippedReferrerLists())) {
+    const warm = new ReferrerList(shipped.entries);
+    const hosts: string[] = [];
+    for (const entry of shipped.entries) {
+      for (const pattern of entry.hosts) {
+        const base = pattern.text.endsWith('.*') ? pattern.text.slice(0, -2) : pattern.text;
+        for (const ending of pattern.text.endsWith('.*') ? ['de', 'co.uk', 'attacker.net'] : ['']) {
+          const host = ending === '' ? base : `${base}.${ending}`;
+          hosts.push(host, `www.${host}`, `l.${host}`, `not${host}`);
+        }
+      }
+    }
+    // More distinct hosts than a list keeps, so kept answers are dropped and gathered again.
+    for (let i = 0; i < 5000; i++) hosts.push(`site${i}.example`);
+    const asked = [...hosts, ...hosts.slice().reverse(), ...hosts.filter((_, i) => i % 3 === 0)];
+    for (const host of asked) {
+      const got = warm.match(facts(host));
+      const fresh = new ReferrerList(shipped.entries).match(facts(host));
+      assert.is(got?.entry.name, fresh?.entry.name, `${kind}: ${host}`);
+      assert.is(got?.specificity, fresh?.specificity, `${kind}: ${host}`);
+    }
   }
 });
 

@@ -57,12 +57,13 @@ const NUMBERED_ITEM_KEY = /^pr([0-9]+)$/;
 export function itemStrings(params: QueryParams): readonly string[] {
   let numbered: { n: number; values: string[] }[] | undefined;
   let others: string[] | undefined;
-  for (const [key, values] of params) {
-    if (!key.startsWith(ITEM_KEY_PREFIX)) continue;
+  // forEach rather than for-of: the entries iterator makes an array per parameter.
+  params.forEach((values, key) => {
+    if (!key.startsWith(ITEM_KEY_PREFIX)) return;
     const match = NUMBERED_ITEM_KEY.exec(key);
     if (match === null) (others ??= []).push(...values);
     else (numbered ??= []).push({ n: Number(match[1]), values });
-  }
+  });
   // Most events carry no items; they share one empty list.
   if (numbered === undefined && others === undefined) return NO_ITEM_STRINGS;
   // Array.prototype.sort is stable: `pr01` and `pr1` keep their request order.

@@ -16,7 +16,8 @@ const NUMBER_PREFIX = 'epn.';
  */
 export function eventParams(params: QueryParams): EventParam[] {
   const out: EventParam[] = [];
-  for (const [key, values] of params) {
+  // forEach rather than for-of: the entries iterator makes an array per parameter.
+  params.forEach((values, key) => {
     if (key.startsWith(TEXT_PREFIX)) {
       const name = key.slice(TEXT_PREFIX.length);
       for (const value of values) out.push({ name, value_string: value, value_number: null });
@@ -27,7 +28,7 @@ export function eventParams(params: QueryParams): EventParam[] {
         if (number !== null) out.push({ name, value_string: null, value_number: number });
       }
     }
-  }
+  });
   return out;
 }
 

@@ -26,9 +26,10 @@ function setTime(hit: Hit, name: string): number {
  */
 export function userProperties(hit: Hit): UserProperty[] {
   const out: UserProperty[] = [];
-  for (const [key, values] of hit.request.queryParams) {
+  // forEach rather than for-of: the entries iterator makes an array per parameter.
+  hit.request.queryParams.forEach((values, key) => {
     const text = key.startsWith(TEXT_PREFIX);
-    if (!text && !key.startsWith(NUMBER_PREFIX)) continue;
+    if (!text && !key.startsWith(NUMBER_PREFIX)) return;
     const name = key.slice(text ? TEXT_PREFIX.length : NUMBER_PREFIX.length);
     const value = values[0] ?? '';
     if (text) {
@@ -37,7 +38,7 @@ export function userProperties(hit: Hit): UserProperty[] {
       const number = value === '' ? null : parseGoFloat64(value);
       if (number !== null) out.push({ name, value_string: null, value_number: number, set_timestamp_micros: setTime(hit, name) });
     }
-  }
+  });
   return out;
 }
 

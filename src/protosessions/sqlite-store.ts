@@ -49,10 +49,18 @@ const IDENTIFIER_TYPE_CODE: Record<IdentifierType, number> = { session_stamp: 1,
 
 const DIGEST_HEX = /^[0-9a-f]{64}$/;
 
+// Most ids are converted twice in a row (a closed proto-session's hits, then its due mark; a
+// stamp looked up, then claimed), so the last conversion is kept; SQLite only reads the Buffer.
+let lastDigestHex = '';
+let lastDigestBytes = Buffer.alloc(0);
+
 /** Ids and stamps must be lowercase SHA-256 hex (what stamps.ts produces). */
 function digestBytes(hex: string, what: string): Buffer {
+  if (hex === lastDigestHex) return lastDigestBytes;
   if (!DIGEST_HEX.test(hex)) throw new TypeError(`${what} must be 64 lowercase hex characters, got ${JSON.stringify(hex)}`);
-  return Buffer.from(hex, 'hex');
+  lastDigestBytes = Buffer.from(hex, 'hex');
+  lastDigestHex = hex;
+  return lastDigestBytes;
 }
 
 /** A bucket row as an array (raw mode): id as uppercase hex, seq, hit id, received ms, payload. */

@@ -1,4 +1,5 @@
-import type { ReferrerFacts } from './attribution-input.js';
+import { LruCache } from '../generic/lru-cache.js';
+import { withoutWww, type ReferrerFacts } from './attribution-input.js';
 import type { HostPattern } from './host-pattern.js';
 
 /** One site or app of a referrer list: its display name and the hosts it sends visitors from. */
@@ -16,7 +17,7 @@ export interface ReferrerListMatch {
   specificity: number;
 }
 
-/** Hosts whose answer a list keeps; beyond it the kept answers are dropped and gathered anew. */
+/** Hosts whose answer a list keeps. */
 const MATCHES_KEPT = 4096;
 
 /**
@@ -28,21 +29,23 @@ const MATCHES_KEPT = 4096;
  * of every entry costs microseconds for a host that is found late or not at all.
  */
 export class ReferrerList {
-  private readonly byHost = new Map<string, ReferrerListMatch | null>();
+  private readonly byHost = new LruCache<string, ReferrerListMatch | null>(MATCHES_KEPT);
 
   constructor(readonly entries: readonly ReferrerListEntry[]) {}
 
   match(referrer: ReferrerFacts): ReferrerListMatch | null {
-    if (referrer.host === '') return null;
-    const kept = this.byHost.get(referrer.host);
+    const host = referrer.host;
+    if (host === '') return null;
+    const kept = this.byHost.get(host);
     if (kept !== undefined) return kept;
-    const found = this.search(referrer.host, referrer.hostWithoutWww);
-    if (this.byHost.size >= MATCHES_KEPT) this.byHost.clear();
-    this.byHost.set(referrer.host, found);
+    const found = this.search(host);
+    this.byHost.set(host, found);
     return found;
   }
 
-  private search(host: string, hostWithoutWww: string): ReferrerListMatch | null {
+  private search(host: string): ReferrerListMatch | null {
+    // Derived here, not taken from the facts, so that the host alone decides the answer kept.
+    const hostWithoutWww = withoutWww(host);
     for (const entry of this.entries) {
       let specificity = 0;
       for (const pattern of entry.hosts) {

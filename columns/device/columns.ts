@@ -8,7 +8,7 @@ import type { DocumentedInterface } from '../generic/documented-interface.js';
 import { eventColumn } from '../generic/simple.js';
 import { clientHintsFromHeaders, clientHintsKey } from './client-hints.js';
 import { DeviceDetector, type DeviceInfo } from './detector.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache } from '../generic/lru-cache.js';
 
 /** The values of `device_detector.provider`: `dd2` detects, `stub` keeps the columns null. */
 export type DeviceDetectorProvider = 'dd2' | 'stub';

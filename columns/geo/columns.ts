@@ -8,7 +8,7 @@ import { stubGeoColumns } from '../core/device-geo-stubs.js';
 import { CoreEvent } from '../core/interfaces.js';
 import type { DocumentedInterface } from '../generic/documented-interface.js';
 import { alwaysNullEventColumn, eventColumn } from '../generic/simple.js';
-import { LruCache } from '../device/lru-cache.js';
+import { LruCache } from '../generic/lru-cache.js';
 import { GeoDatabase } from './geo-database.js';
 import type { GeoLookup, GeoLookupSource } from './geo-lookup.js';
 import type { GeoRecord } from './geo-record.js';

@@ -1,7 +1,7 @@
+import { LruCache } from '../generic/lru-cache.js';
 import { parseGoQuery, parseGoUrl, type GoQuery, type GoUrl } from './go-url.js';
 
-interface Entry {
-  url: string;
+interface Parse {
   parsed: GoUrl;
   query: GoQuery | undefined;
 }
@@ -16,11 +16,10 @@ interface Entry {
  * A URL that does not parse is not remembered; it throws `GoUrlError` at every request.
  */
 export class RecentUrlParses {
-  private readonly entries: (Entry | undefined)[];
-  private next = 0;
+  private readonly parses: LruCache<string, Parse>;
 
-  constructor(private readonly size: number) {
-    this.entries = new Array<Entry | undefined>(size).fill(undefined);
+  constructor(size: number) {
+    this.parses = new LruCache(size);
   }
 
   /** `parseGoUrl(url)`, shared with the latest requests for the same URL. */
@@ -34,14 +33,12 @@ export class RecentUrlParses {
     return (entry.query ??= parseGoQuery(entry.parsed.rawQuery));
   }
 
-  private entry(url: string): Entry {
-    for (let i = 0; i < this.size; i++) {
-      const e = this.entries[i];
-      if (e !== undefined && e.url === url) return e;
+  private entry(url: string): Parse {
+    let entry = this.parses.get(url);
+    if (entry === undefined) {
+      entry = { parsed: parseGoUrl(url), query: undefined };
+      this.parses.set(url, entry);
     }
-    const entry: Entry = { url, parsed: parseGoUrl(url), query: undefined };
-    this.entries[this.next] = entry;
-    this.next = (this.next + 1) % this.size;
     return entry;
   }
 }

@@ -6,7 +6,7 @@ import { stubDeviceColumns } from '../../columns/core/device-geo-stubs.js';
 import { CachingDeviceDetector, deviceColumns, detectedDeviceColumns } from '../../columns/device/columns.js';
 import { DeviceDetector, type DeviceInfo } from '../../columns/device/detector.js';
 import type { ClientHints } from '../../columns/device/client-hints.js';
-import { LruCache } from '../../columns/device/lru-cache.js';
+import { LruCache } from '../../columns/generic/lru-cache.js';
 import { hit } from '../columns/fixtures.js';
 import type { Headers } from '../../src/hits/hit.js';
 import { sealHeaders } from '../../src/hits/sealed-headers.js';

@@ -1,6 +1,7 @@
 import type { EventColumn } from '../../src/schema/column.js';
 import type { ColumnInterface } from '../../src/schema/interface.js';
 import { firstParam, type Hit } from '../../src/hits/hit.js';
+import { noCast } from '../../src/schema/casts.js';
 import { eventColumn, type ColumnOptions } from './simple.js';
 
 /**
@@ -15,5 +16,6 @@ export function queryParamValue(hit: Hit, key: string): string | null {
 
 /** An event column holding one query parameter of the hit, through the given cast (none by default). */
 export function queryParamEventColumn(iface: ColumnInterface, key: string, options: ColumnOptions = {}): EventColumn {
-  return eventColumn(iface, (event) => queryParamValue(event.hit, key), options);
+  const column = eventColumn(iface, (event) => queryParamValue(event.hit, key), options);
+  return { ...column, queryParam: { key, cast: options.cast ?? noCast } };
 }

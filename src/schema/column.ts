@@ -1,3 +1,4 @@
+import type { Cast } from './casts.js';
 import type { ColumnInterface, InterfaceId } from './interface.js';
 import type { Event, Session } from './session.js';
 
@@ -23,6 +24,17 @@ interface ColumnBase {
 export interface EventColumn extends ColumnBase {
   readonly scope: 'event';
   write(event: Event): void;
+  /**
+   * Set when the value is exactly `cast(first value of this request parameter)`, `""` when the
+   * parameter is absent (what `write` computes too). The column writer then fills all such
+   * columns in one pass over the request's parameters instead of one lookup per column.
+   */
+  readonly queryParam?: QueryParamSource;
+}
+
+export interface QueryParamSource {
+  readonly key: string;
+  readonly cast: Cast;
 }
 
 /**

@@ -46,10 +46,18 @@ export function newSession(events: Event[]): Session {
  * object with a table's hundreds of columns turns into a hash table early on and is rebuilt each
  * time it grows, which made it most of what the worker allocated; objects made by one generated
  * constructor share a single hidden class with room for every column, and a column's write then
- * only changes a value.
+ * only changes a value. `initial` gives some names a starting value other than undefined
+ * (strings, finite numbers, booleans or null).
  */
-export function valuesFactory(names: readonly string[]): () => Record<string, unknown> {
-  const body = [...new Set(names)].map((n) => `this[${JSON.stringify(n)}] = undefined;`).join('\n');
+export function valuesFactory(
+  names: readonly string[],
+  initial: ReadonlyMap<string, string | number | boolean | null> = new Map(),
+): () => Record<string, unknown> {
+  const literal = (n: string): string => {
+    const v = initial.get(n);
+    return v === undefined ? 'undefined' : JSON.stringify(v);
+  };
+  const body = [...new Set(names)].map((n) => `this[${JSON.stringify(n)}] = ${literal(n)};`).join('\n');
   // Constant keys compile to named stores, the kind that keeps an object in fast mode.
   const Values = new Function(body) as unknown as new () => Record<string, unknown>;
   return () => new Values();

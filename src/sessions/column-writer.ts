@@ -6,6 +6,7 @@ import { errorMessage, isRetryableColumnError } from '../schema/errors.js';
 import { BrokenFilteringLayout, type TableRows } from '../schema/layout.js';
 import type { RowBatch } from '../warehouse/driver.js';
 import type { PropertySchema, PropertySchemaRegistry } from '../schema/property-schema.js';
+import { eventColumnPlan, type EventColumnPlan } from '../schema/event-column-plan.js';
 import { valuesFactory, type Session } from '../schema/session.js';
 import type { SessionModifierRegistry } from '../splitter/modifier.js';
 import type { Driver } from '../warehouse/driver.js';
@@ -24,25 +25,28 @@ export interface ColumnSessionWriterOptions {
 
 const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
 
-interface ValuesFactories {
-  event: () => Record<string, unknown>;
-  session: () => Record<string, unknown>;
+interface EventPhase {
+  plan: EventColumnPlan;
+  eventValues: () => Record<string, unknown>;
+  sessionValues: () => Record<string, unknown>;
 }
 
-const factoriesBySet = new WeakMap<ColumnSet, ValuesFactories>();
+const phasesBySet = new WeakMap<ColumnSet, EventPhase>();
 
-/** Values objects shaped for a column set: events hold event and session-scoped columns. */
-function factoriesOf(columns: ColumnSet): ValuesFactories {
-  let f = factoriesBySet.get(columns);
-  if (f === undefined) {
+/** The event-phase plan of a column set, and values objects shaped for it: events hold event and session-scoped columns. */
+function eventPhaseOf(columns: ColumnSet): EventPhase {
+  let phase = phasesBySet.get(columns);
+  if (phase === undefined) {
     const name = (c: { implements: { field: { name: string } } }): string => c.implements.field.name;
-    f = {
-      event: valuesFactory([...columns.event.map(name), ...columns.sessionScoped.map(name)]),
-      session: valuesFactory(columns.session.map(name)),
+    const plan = eventColumnPlan(columns.event);
+    phase = {
+      plan,
+      eventValues: valuesFactory([...columns.event.map(name), ...columns.sessionScoped.map(name)], plan.initialValues),
+      sessionValues: valuesFactory(columns.session.map(name)),
     };
-    factoriesBySet.set(columns, f);
+    phasesBySet.set(columns, phase);
   }
-  return f;
+  return phase;
 }
 
 /**
@@ -140,19 +144,13 @@ export class ColumnSessionWriter implements SessionWriter {
   }
 
   private writeEventColumns(columns: ColumnSet, session: Session): void {
-    const factories = factoriesOf(columns);
-    for (const event of session.events) event.values = Object.assign(factories.event(), event.values);
-    session.values = Object.assign(factories.session(), session.values);
-    for (const column of columns.event) {
-      for (const event of session.events) {
-        try {
-          column.write(event);
-        } catch (err) {
-          if (isRetryableColumnError(err)) throw err;
-          // Keep the first reason: later failures are usually consequences of it.
-          event.brokenReason ??= `failed to write event column ${column.implements.field.name}: ${errorMessage(err)}`;
-        }
-      }
+    const phase = eventPhaseOf(columns);
+    for (const event of session.events) event.values = Object.assign(phase.eventValues(), event.values);
+    session.values = Object.assign(phase.sessionValues(), session.values);
+    // A failing column marks its event broken and the others are still computed; a retryable
+    // failure propagates and rejects the whole write.
+    for (const step of phase.plan.steps) {
+      for (const event of session.events) step.write(event);
     }
   }
 

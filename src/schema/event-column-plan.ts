@@ -1,0 +1,140 @@
+import type { Cast } from './casts.js';
+import type { EventColumn } from './column.js';
+import { errorMessage, isRetryableColumnError } from './errors.js';
+import { valueSetter, type Event } from './session.js';
+
+/** A value that can be written into generated code as a literal. */
+export type LiteralValue = string | number | boolean | null;
+
+/** One step of the event phase: it computes its columns for one event. */
+export interface EventColumnStep {
+  /** Computes the step's columns for `event`; a failing column marks the event broken, a retryable failure throws. */
+  write(event: Event): void;
+}
+
+/**
+ * The event phase of a column set as steps in evaluation order. Most event columns are steps
+ * of their own; columns that hold one request parameter through a cast (about 125 of the GA4
+ * table's) form one step that walks the request's parameters once, and their value for an
+ * absent parameter is the starting value of the event's values object (`initialValues`).
+ */
+export interface EventColumnPlan {
+  readonly steps: readonly EventColumnStep[];
+  /** Starting values by column name; every other column starts undefined. */
+  readonly initialValues: ReadonlyMap<string, LiteralValue>;
+}
+
+function isLiteral(value: unknown): value is LiteralValue {
+  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+/** What `cast` gives for an absent parameter (`""`), or undefined when that is not a plain literal. */
+function absentValue(cast: Cast): LiteralValue | undefined {
+  try {
+    const value = cast('');
+    return isLiteral(value) ? value : undefined;
+  } catch {
+    // A cast that refuses "" (a required parameter) keeps its column a step of its own.
+    return undefined;
+  }
+}
+
+class SingleColumnStep implements EventColumnStep {
+  constructor(private readonly column: EventColumn) {}
+
+  write(event: Event): void {
+    try {
+      this.column.write(event);
+    } catch (err) {
+      if (isRetryableColumnError(err)) throw err;
+      // Keep the first reason: later failures are usually consequences of it.
+      event.brokenReason ??= brokenReason(this.column, err);
+    }
+  }
+}
+
+function brokenReason(column: EventColumn, err: unknown): string {
+  return `failed to write event column ${column.implements.field.name}: ${errorMessage(err)}`;
+}
+
+interface Member {
+  readonly column: EventColumn;
+  readonly cast: Cast;
+  readonly set: (values: Record<string, unknown>, value: unknown) => void;
+}
+
+/**
+ * The parameter columns as one step. Values start as each column's absent value; the step
+ * visits the request's parameters (a dozen or two) and overwrites the columns that read one
+ * of them. A request without any parameter reads as null rather than `""`, which some casts
+ * refuse, so it goes through each column's own `write`.
+ */
+class QueryParamColumnsStep implements EventColumnStep {
+  private readonly byKey = new Map<string, Member[]>();
+  private readonly singles: readonly SingleColumnStep[];
+  private event: Event | undefined;
+  private readonly visit = (values: readonly string[], key: string): void => {
+    const members = this.byKey.get(key);
+    if (members === undefined) return;
+    const event = this.event!;
+    for (const member of members) {
+      try {
+        member.set(event.values, member.cast(values[0]));
+      } catch (err) {
+        if (isRetryableColumnError(err)) throw err;
+        event.brokenReason ??= brokenReason(member.column, err);
+      }
+    }
+  };
+
+  constructor(members: readonly EventColumn[]) {
+    this.singles = members.map((column) => new SingleColumnStep(column));
+    for (const column of members) {
+      const source = column.queryParam!;
+      const member: Member = { column, cast: source.cast, set: valueSetter(column.implements.field.name) };
+      const list = this.byKey.get(source.key);
+      if (list === undefined) this.byKey.set(source.key, [member]);
+      else list.push(member);
+    }
+  }
+
+  write(event: Event): void {
+    const params = event.hit.request.queryParams;
+    if (params.size === 0) {
+      for (const single of this.singles) single.write(event);
+      return;
+    }
+    this.event = event;
+    try {
+      params.forEach(this.visit);
+    } finally {
+      this.event = undefined;
+    }
+  }
+}
+
+/** The plan for event columns given in evaluation order. */
+export function eventColumnPlan(columns: readonly EventColumn[]): EventColumnPlan {
+  const initialValues = new Map<string, LiteralValue>();
+  const grouped: EventColumn[] = [];
+  const steps: EventColumnStep[] = [];
+  let groupAt = -1;
+  for (const column of columns) {
+    const source = column.queryParam;
+    // Without dependencies a column can run at any point of the phase, so it can join the
+    // step placed where the first of them stood.
+    const absent = source !== undefined && column.dependsOn.length === 0 ? absentValue(source.cast) : undefined;
+    if (absent === undefined) {
+      steps.push(new SingleColumnStep(column));
+      continue;
+    }
+    initialValues.set(column.implements.field.name, absent);
+    grouped.push(column);
+    if (groupAt === -1) {
+      groupAt = steps.length;
+      steps.push(new SingleColumnStep(column));
+    }
+  }
+  if (groupAt !== -1) steps[groupAt] = new QueryParamColumnsStep(grouped);
+  return { steps, initialValues };
+}

@@ -36,7 +36,8 @@ function lastValueCache(format: (ms: number) => string, unitMs: number): (ms: nu
   let lastUnit = NaN;
   let lastText = '';
   return (ms) => {
-    const unit = Math.floor(ms / unitMs);
+    // A Date drops a fraction of a millisecond toward zero; the unit must be that time's.
+    const unit = Math.floor(Math.trunc(ms) / unitMs);
     if (unit !== lastUnit) {
       lastUnit = unit;
       lastText = format(ms);
@@ -46,7 +47,28 @@ function lastValueCache(format: (ms: number) => string, unitMs: number): (ms: nu
 }
 
 const cachedUtcDate = lastValueCache(utcDate, 86_400_000);
-const cachedUtcTimestamp = lastValueCache(utcTimestamp, 1000);
+
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => PAD2(i));
+// Beyond ±8.64e15 ms a Date is invalid; those times keep utcTimestamp's own answer.
+const MAX_DATE_MS = 8.64e15;
+let lastSecond = NaN;
+let lastTimestamp = '';
+
+/**
+ * `utcTimestamp`, with the date part kept per day and the time of day from arithmetic. The
+ * events of a session are seconds apart, so the last second alone was rarely the same.
+ */
+export function cachedUtcTimestamp(time: number): string {
+  // A Date drops a fraction of a millisecond toward zero.
+  const ms = Math.trunc(time);
+  const second = Math.floor(ms / 1000);
+  if (second === lastSecond) return lastTimestamp;
+  if (!(Math.abs(ms) <= MAX_DATE_MS)) return utcTimestamp(ms);
+  const ofDay = ((second % 86_400) + 86_400) % 86_400;
+  lastTimestamp = `${cachedUtcDate(ms)}T${TWO_DIGITS[Math.floor(ofDay / 3600)]!}:${TWO_DIGITS[Math.floor(ofDay / 60) % 60]!}:${TWO_DIGITS[ofDay % 60]!}Z`;
+  lastSecond = second;
+  return lastTimestamp;
+}
 
 // The event's own time: the server-received time unless the client dated the event itself.
 export const dateUtcColumn = eventColumn(CoreEvent.date_utc, (e) => cachedUtcDate(eventTimeMs(e.hit)));

@@ -6,6 +6,11 @@
  */
 export class LruCache<K, V> {
   private readonly entries = new Map<K, V>();
+  // The most recently used entry, already last in `entries`: asked again (the next column of
+  // the same event, the next event of the same page) it needs no reordering.
+  private hasLast = false;
+  private lastKey: K | undefined;
+  private lastValue: V | undefined;
 
   constructor(private readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`LRU capacity must be a positive integer, got ${capacity}`);
@@ -16,16 +21,20 @@ export class LruCache<K, V> {
   }
 
   get(key: K): V | undefined {
+    if (this.hasLast && this.lastKey === key) return this.lastValue;
     const value = this.entries.get(key);
     if (value === undefined) return undefined;
     this.entries.delete(key);
     this.entries.set(key, value);
+    this.remember(key, value);
     return value;
   }
 
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);
+    // With a capacity of one the new entry is never the one evicted below.
+    this.remember(key, value);
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
@@ -34,5 +43,14 @@ export class LruCache<K, V> {
 
   clear(): void {
     this.entries.clear();
+    this.hasLast = false;
+    this.lastKey = undefined;
+    this.lastValue = undefined;
+  }
+
+  private remember(key: K, value: V): void {
+    this.hasLast = true;
+    this.lastKey = key;
+    this.lastValue = value;
   }
 }

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { computeColumns, sessionOf, type HitSpec } from './fixtures.js';
 import { ga4ColumnSet } from './ga4-set.js';
 import type { PropertySettings } from '../../src/settings/types.js';
+import { cachedUtcTimestamp, utcTimestamp } from '../../columns/core/protocol-event-columns.js';
 
 const DEFAULT_EXCLUSIONS = [
   'utm_marketing_tactic', 'utm_source_platform', 'utm_term', 'utm_content', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_id',
@@ -115,6 +116,22 @@ test('GA4 columns the core depends on', () => {
 test('device and geo stubs are null', () => {
   const e = one({ headers: { 'User-Agent': 'Mozilla/5.0' } });
   for (const f of ['geo_city', 'geo_country', 'device_category', 'device_web_browser']) assert.is(e.values[f], null, f);
+});
+
+test('the kept timestamp text is the formatted one for every time: same second, next second, other days, before 1970, far years, invalid', () => {
+  assert.is(utcTimestamp(Date.UTC(2025, 0, 1, 12, 0, 0)), '2025-01-01T12:00:00Z');
+  const times: number[] = [];
+  let seed = 11;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let i = 0; i < 3000; i++) {
+    const base = (random() - 0.3) * 2e14;
+    times.push(base, base + 999, base + 1000, base + 86_400_000, Math.floor(base / 86_400_000) * 86_400_000 - 1);
+  }
+  times.push(0, -0.5, -1, 0.5, -86_400_000.5, -86_400_000, -1000, -86_400_001, 8.64e15, -8.64e15, 8.64e15 + 1, NaN, Infinity, 253402300799000, -62135596800000);
+  for (const ms of [...times, ...times.reverse()]) assert.is(cachedUtcTimestamp(ms), utcTimestamp(ms), `at ${ms}`);
 });
 
 test.run();

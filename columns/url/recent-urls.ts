@@ -1,4 +1,3 @@
-import { LruCache } from '../generic/lru-cache.js';
 import { parseGoQuery, parseGoUrl, type GoQuery, type GoUrl } from './go-url.js';
 
 interface Parse {
@@ -14,12 +13,16 @@ interface Parse {
  * callers must not modify them.
  *
  * A URL that does not parse is not remembered; it throws `GoUrlError` at every request.
+ *
+ * The oldest parse added goes first, whatever was read since: event columns run column by
+ * column over a session's events, so the reads cycle through the session's few URLs, and
+ * moving each one to the back of an LRU order cost more than parsing a URL again now and then.
  */
 export class RecentUrlParses {
-  private readonly parses: LruCache<string, Parse>;
+  private readonly parses = new Map<string, Parse>();
 
-  constructor(size: number) {
-    this.parses = new LruCache(size);
+  constructor(private readonly size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`recent URL parses: size must be a positive integer, got ${size}`);
   }
 
   /** `parseGoUrl(url)`, shared with the latest requests for the same URL. */
@@ -37,6 +40,7 @@ export class RecentUrlParses {
     let entry = this.parses.get(url);
     if (entry === undefined) {
       entry = { parsed: parseGoUrl(url), query: undefined };
+      if (this.parses.size >= this.size) this.parses.delete(this.parses.keys().next().value!);
       this.parses.set(url, entry);
     }
     return entry;
@@ -44,4 +48,4 @@ export class RecentUrlParses {
 }
 
 /** The worker computes one event at a time, so one memo serves every column. */
-export const recentUrls = new RecentUrlParses(8);
+export const recentUrls = new RecentUrlParses(16);

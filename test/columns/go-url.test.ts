@@ -74,6 +74,17 @@ test('recent parses: each URL parses as on its own, whatever came before and how
   assert.ok(memo.parse(again) === memo.parse(again), 'a URL asked for twice in a row is parsed once');
 });
 
+test('recent parses: at most `size` are kept, the oldest added going first', () => {
+  const memo = new RecentUrlParses(3);
+  const first = memo.parse('https://a.example/');
+  memo.parse('https://b.example/');
+  memo.parse('https://c.example/');
+  assert.ok(memo.parse('https://a.example/') === first, 'still kept with three parses');
+  memo.parse('https://d.example/');
+  assert.ok(memo.parse('https://a.example/') !== first, 'a fourth URL pushed out the first one added');
+  assert.throws(() => new RecentUrlParses(0), /positive integer/);
+});
+
 test('recent parses: a URL that does not parse throws every time and is not remembered', () => {
   const memo = new RecentUrlParses(2);
   for (let i = 0; i < 3; i++) assert.throws(() => memo.parse('http://[::1'), (e: unknown) => e instanceof GoUrlError);

@@ -14,7 +14,7 @@ export interface EventColumnStep {
 
 /**
  * The event phase of a column set as steps in evaluation order. Most event columns are steps
- * of their own; columns that hold one request parameter through a cast (about 125 of the GA4
+ * of their own; columns that hold one request parameter through a cast (115 of the GA4
  * table's) form one step that walks the request's parameters once, and their value for an
  * absent parameter is the starting value of the event's values object (`initialValues`).
  */

@@ -2,6 +2,7 @@ import type { EventColumn } from '../../src/schema/column.js';
 import { castBoolOrNull, castStringOrNull } from '../../src/schema/casts.js';
 import { BrokenEventError } from '../../src/schema/errors.js';
 import { eventTimeMs, firstHeader, PLATFORM_METADATA_KEY, PROTOCOL_METADATA_KEY } from '../../src/hits/hit.js';
+import { utcDate, utcTimestamp } from '../../src/hits/utc-text.js';
 import type { DocumentedInterface } from '../generic/documented-interface.js';
 import { eventColumn } from '../generic/simple.js';
 import { queryParamEventColumn, queryParamValue } from '../generic/query-param.js';
@@ -17,63 +18,10 @@ import type { PropertySettingsLookup } from './property-lookup.js';
  * only the parameter names and the tracking-protocol constant differ.
  */
 
-const PAD2 = (n: number): string => String(n).padStart(2, '0');
-
-/** `YYYY-MM-DD` of a time in UTC. */
-export function utcDate(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${PAD2(d.getUTCMonth() + 1)}-${PAD2(d.getUTCDate())}`;
-}
-
-/** RFC 3339 in UTC, whole seconds: `2025-01-01T12:00:00Z`. */
-export function utcTimestamp(ms: number): string {
-  const d = new Date(ms);
-  return `${utcDate(ms)}T${PAD2(d.getUTCHours())}:${PAD2(d.getUTCMinutes())}:${PAD2(d.getUTCSeconds())}Z`;
-}
-
-// Events of a session arrive close together, so remembering the last second formatted saves most of the work.
-function lastValueCache(format: (ms: number) => string, unitMs: number): (ms: number) => string {
-  let lastUnit = NaN;
-  let lastText = '';
-  return (ms) => {
-    // A Date drops a fraction of a millisecond toward zero; the unit must be that time's.
-    const unit = Math.floor(Math.trunc(ms) / unitMs);
-    if (unit !== lastUnit) {
-      lastUnit = unit;
-      lastText = format(ms);
-    }
-    return lastText;
-  };
-}
-
-const cachedUtcDate = lastValueCache(utcDate, 86_400_000);
-
-const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => PAD2(i));
-// Beyond ±8.64e15 ms a Date is invalid; those times keep utcTimestamp's own answer.
-const MAX_DATE_MS = 8.64e15;
-let lastSecond = NaN;
-let lastTimestamp = '';
-
-/**
- * `utcTimestamp`, with the date part kept per day and the time of day from arithmetic. The
- * events of a session are seconds apart, so the last second alone was rarely the same.
- */
-export function cachedUtcTimestamp(time: number): string {
-  // A Date drops a fraction of a millisecond toward zero.
-  const ms = Math.trunc(time);
-  const second = Math.floor(ms / 1000);
-  if (second === lastSecond) return lastTimestamp;
-  if (!(Math.abs(ms) <= MAX_DATE_MS)) return utcTimestamp(ms);
-  const ofDay = ((second % 86_400) + 86_400) % 86_400;
-  lastTimestamp = `${cachedUtcDate(ms)}T${TWO_DIGITS[Math.floor(ofDay / 3600)]!}:${TWO_DIGITS[Math.floor(ofDay / 60) % 60]!}:${TWO_DIGITS[ofDay % 60]!}Z`;
-  lastSecond = second;
-  return lastTimestamp;
-}
-
 // The event's own time: the server-received time unless the client dated the event itself.
-export const dateUtcColumn = eventColumn(CoreEvent.date_utc, (e) => cachedUtcDate(eventTimeMs(e.hit)));
+export const dateUtcColumn = eventColumn(CoreEvent.date_utc, (e) => utcDate(eventTimeMs(e.hit)));
 
-export const timestampUtcColumn = eventColumn(CoreEvent.timestamp_utc, (e) => cachedUtcTimestamp(eventTimeMs(e.hit)));
+export const timestampUtcColumn = eventColumn(CoreEvent.timestamp_utc, (e) => utcTimestamp(eventTimeMs(e.hit)));
 
 /** `web`, unless the event came from an app stream (`android`, `ios`, `app`). */
 export const platformWebColumn = eventColumn(CoreEvent.platform, (e) => e.hit.metadata[PLATFORM_METADATA_KEY] ?? 'web');

@@ -1,7 +1,8 @@
 import type { TrackingRequest } from '../protocol.js';
 import { maskIp } from '../../src/receiver/ip-masking.js';
 import type { IpMaskingLevel } from '../../src/settings/types.js';
-import { firstHeaderValue, SESSION_STAMP_HEADERS, sha256Hex, utcDate } from '../../src/protosessions/stamps.js';
+import { firstHeaderValue, SESSION_STAMP_HEADERS, sha256Hex } from '../../src/protosessions/stamps.js';
+import { utcDate } from '../../src/hits/utc-text.js';
 
 /**
  * A visitor id for a request that carries none (`_id` and `cid` absent or empty, e.g. a

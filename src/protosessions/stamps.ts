@@ -8,6 +8,7 @@ import { hash } from 'node:crypto';
 import type { Headers, Hit } from '../hits/hit.js';
 import { firstParam, unparsedLayers } from '../hits/hit.js';
 import { SealedHeadersMemo } from '../hits/sealed-headers.js';
+import { utcDate } from '../hits/utc-text.js';
 import { firstValueInLayers } from '../receiver/querystring.js';
 
 export const ISOLATED_CLIENT_ID = 'isolated_client_id';
@@ -85,30 +86,6 @@ export function firstHeaderValue(headers: Headers, name: string): string {
   const lower = name.toLowerCase();
   for (const [key, values] of headers) if (key.length === lower.length && key.toLowerCase() === lower) return values[0] ?? '';
   return '';
-}
-
-const DAY_MS = 86_400_000;
-let lastDay = NaN;
-let lastDayText = '';
-
-/** `YYYY-MM-DD` of the instant in UTC. */
-export function utcDate(timeMs: number): string {
-  // Hits arrive day after day: the text of the last day serves most of them.
-  const day = Math.floor(timeMs / DAY_MS);
-  if (day === lastDay) return lastDayText;
-  const text = formatUtcDate(timeMs);
-  if (Number.isFinite(day)) {
-    lastDay = day;
-    lastDayText = text;
-  }
-  return text;
-}
-
-function formatUtcDate(timeMs: number): string {
-  const d = new Date(timeMs);
-  const y = d.getUTCFullYear();
-  const yyyy = y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : String(y);
-  return `${yyyy}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
 /**

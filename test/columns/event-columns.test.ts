@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { computeColumns, sessionOf, type HitSpec } from './fixtures.js';
 import { ga4ColumnSet } from './ga4-set.js';
 import type { PropertySettings } from '../../src/settings/types.js';
-import { cachedUtcTimestamp, utcTimestamp } from '../../columns/core/protocol-event-columns.js';
+import { formatUtcTimestamp, utcTimestamp } from '../../src/hits/utc-text.js';
 
 const DEFAULT_EXCLUSIONS = [
   'utm_marketing_tactic', 'utm_source_platform', 'utm_term', 'utm_content', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_id',
@@ -119,7 +119,7 @@ test('device and geo stubs are null', () => {
 });
 
 test('the kept timestamp text is the formatted one for every time: same second, next second, other days, before 1970, far years, invalid', () => {
-  assert.is(utcTimestamp(Date.UTC(2025, 0, 1, 12, 0, 0)), '2025-01-01T12:00:00Z');
+  assert.is(formatUtcTimestamp(Date.UTC(2025, 0, 1, 12, 0, 0)), '2025-01-01T12:00:00Z');
   const times: number[] = [];
   let seed = 11;
   const random = (): number => {
@@ -131,7 +131,7 @@ test('the kept timestamp text is the formatted one for every time: same second, 
     times.push(base, base + 999, base + 1000, base + 86_400_000, Math.floor(base / 86_400_000) * 86_400_000 - 1);
   }
   times.push(0, -0.5, -1, 0.5, -86_400_000.5, -86_400_000, -1000, -86_400_001, 8.64e15, -8.64e15, 8.64e15 + 1, NaN, Infinity, 253402300799000, -62135596800000);
-  for (const ms of [...times, ...times.reverse()]) assert.is(cachedUtcTimestamp(ms), utcTimestamp(ms), `at ${ms}`);
+  for (const ms of [...times, ...times.reverse()]) assert.is(utcTimestamp(ms), formatUtcTimestamp(ms), `at ${ms}`);
 });
 
 test.run();

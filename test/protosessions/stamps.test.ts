@@ -7,8 +7,8 @@ import {
   isolatedSessionStamp,
   isolatedUserIdStamp,
   sha256Hex,
-  utcDate,
 } from '../../src/protosessions/stamps.js';
+import { utcDate } from '../../src/hits/utc-text.js';
 import { sealHeaders } from '../../src/hits/sealed-headers.js';
 import { hit, T0 } from './helpers.js';
 

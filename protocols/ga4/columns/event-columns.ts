@@ -2,7 +2,7 @@ import type { EventColumn } from '../../../src/schema/column.js';
 import { castInt64OrNull, castNonEmptyString, castStringOrNull, parseBoolWord } from '../../../src/schema/casts.js';
 import { parseGoInt64 } from '../../../src/schema/go-number.js';
 import { CoreEvent } from '../../../columns/core/interfaces.js';
-import { utcTimestamp } from '../../../columns/core/protocol-event-columns.js';
+import { utcTimestamp } from '../../../src/hits/utc-text.js';
 import { queryParamEventColumn, queryParamValue } from '../../../columns/generic/query-param.js';
 import { eventColumn } from '../../../columns/generic/simple.js';
 import { originalPageParam } from '../../../columns/url/page-url.js';

@@ -56,7 +56,7 @@ export function pageLocationColumn(param: string, properties: PropertySettingsLo
     let cleaned: string;
     try {
       // Parsed through the shared memo: hostname, path, campaign and attribution columns reuse the parse.
-      cleaned = stripExcludedParams(original, excludedFor(e.hit.propertyId), recentUrls.parse(original));
+      cleaned = stripExcludedParams(original, excludedFor(e.hit.propertyId));
     } catch (err) {
       if (err instanceof GoUrlError) throw new BrokenEventError(`failed to strip excluded params: ${err.message}`);
       throw err;

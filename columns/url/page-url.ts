@@ -1,6 +1,6 @@
 import { BrokenEventError } from '../../src/schema/errors.js';
 import type { Event } from '../../src/schema/session.js';
-import { encodeGoQuery, formatGoUrl, GoUrlError, parseGoQuery, type GoQuery, type GoUrl } from './go-url.js';
+import { encodeGoQuery, formatGoUrl, GoUrlError, type GoQuery } from './go-url.js';
 import { recentUrls } from './recent-urls.js';
 
 /** Event metadata key holding the page URL before tracking parameters were stripped. */
@@ -13,16 +13,19 @@ export const PAGE_LOCATION_FIELD = 'page_location';
  * The URL without the excluded query parameters. When none of them is present (or the URL is
  * empty) the URL comes back exactly as given; otherwise the remaining query is re-encoded
  * with keys sorted, as Go's `url.Values.Encode` does. Throws `GoUrlError` on an unparsable URL.
- * `parsed` may be given when the caller has already parsed `url`; it is not modified.
+ * The URL and its query are read through the shared parses, which the campaign, click-id and
+ * attribution columns then find ready.
  */
-export function stripExcludedParams(url: string, excluded: readonly string[], parsed: GoUrl = recentUrls.parse(url)): string {
-  if (url === '' || excluded.length === 0) return url;
-  const query = parseGoQuery(parsed.rawQuery);
-  let removed = false;
-  for (const name of excluded) {
-    if (query.delete(name)) removed = true;
-  }
-  if (!removed) return url;
+export function stripExcludedParams(url: string, excluded: readonly string[]): string {
+  if (url === '') return url;
+  // Parsed whether or not anything is excluded: an unparsable URL fails here every time.
+  const parsed = recentUrls.parse(url);
+  if (excluded.length === 0) return url;
+  const shared = recentUrls.query(url);
+  if (!excluded.some((name) => shared.has(name))) return url;
+  // The shared parse is read by other columns: strip a copy of it.
+  const query = new Map(shared);
+  for (const name of excluded) query.delete(name);
   return formatGoUrl({ ...parsed, rawQuery: encodeGoQuery(query) });
 }
 

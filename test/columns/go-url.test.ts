@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeGoQuery, formatGoUrl, goHostname, GoUrlError, parseGoQuery, parseGoUrl } from '../../columns/url/go-url.js';
 import { stripExcludedParams } from '../../columns/url/page-url.js';
-import { RecentUrlParses } from '../../columns/url/recent-urls.js';
+import { RecentUrlParses, recentUrls } from '../../columns/url/recent-urls.js';
 
 test('parse: scheme, host, decoded path, query and fragment', () => {
   const u = parseGoUrl('HTTPS://user:pw@Example.com:8443/a%2Fb%20c?x=1#frag%20ment');
@@ -59,6 +59,13 @@ test('stripping: nothing present or nothing to strip leaves the URL as sent', ()
   assert.is(stripExcludedParams(url, []), url);
   assert.is(stripExcludedParams('https://example.com/p?gclid=1&b=2&a=1#f', ['gclid']), 'https://example.com/p?a=1&b=2#f');
   assert.is(stripExcludedParams('https://example.com/p?gclid=1', ['gclid']), 'https://example.com/p');
+});
+
+test('stripping leaves the shared parse of the URL as it was for the other columns', () => {
+  const url = 'https://example.com/strip-shared?gclid=1&b=2';
+  assert.is(stripExcludedParams(url, ['gclid']), 'https://example.com/strip-shared?b=2');
+  assert.equal([...recentUrls.query(url)], [['gclid', ['1']], ['b', ['2']]]);
+  assert.is(stripExcludedParams(url, ['gclid']), 'https://example.com/strip-shared?b=2');
 });
 
 test('recent parses: each URL parses as on its own, whatever came before and however many', () => {

@@ -6,8 +6,8 @@
  */
 export class LruCache<K, V> {
   private readonly entries = new Map<K, V>();
-  // The most recently used entry, already last in `entries`: asked again (the next column of
-  // the same event, the next event of the same page) it needs no reordering.
+  // The most recently used entry, already last in `entries`: asked again (the next event of the
+  // same visitor's IP, the next session from the same referrer host) it needs no reordering.
   private hasLast = false;
   private lastKey: K | undefined;
   private lastValue: V | undefined;

@@ -1,10 +1,7 @@
 import type { Cast } from './casts.js';
 import type { EventColumn } from './column.js';
 import { errorMessage, isRetryableColumnError } from './errors.js';
-import { valueSetter, type Event } from './session.js';
-
-/** A value that can be written into generated code as a literal. */
-export type LiteralValue = string | number | boolean | null;
+import { valueSetter, type Event, type LiteralValue } from './session.js';
 
 /** One step of the event phase: it computes its columns for one event. */
 export interface EventColumnStep {

@@ -41,6 +41,9 @@ export function newSession(events: Event[]): Session {
   };
 }
 
+/** A starting value the generated constructor can write as a literal. */
+export type LiteralValue = string | number | boolean | null;
+
 /**
  * Values objects that already hold every column name, in a fixed order. Filled key by key, an
  * object with a table's hundreds of columns turns into a hash table early on and is rebuilt each
@@ -49,10 +52,7 @@ export function newSession(events: Event[]): Session {
  * only changes a value. `initial` gives some names a starting value other than undefined
  * (strings, finite numbers, booleans or null).
  */
-export function valuesFactory(
-  names: readonly string[],
-  initial: ReadonlyMap<string, string | number | boolean | null> = new Map(),
-): () => Record<string, unknown> {
+export function valuesFactory(names: readonly string[], initial: ReadonlyMap<string, LiteralValue> = new Map()): () => Record<string, unknown> {
   const literal = (n: string): string => {
     const v = initial.get(n);
     return v === undefined ? 'undefined' : JSON.stringify(v);

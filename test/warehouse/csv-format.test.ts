@@ -311,4 +311,46 @@ test('positional CSV lines match the general cell formatting on random text and 
   assert.ok(fast.equals(general), 'same bytes as the general formatting');
 });
 
+test('positional CSV lines: cells a row shares at its end with the previous row print as their own', () => {
+  const schema = new Schema([
+    new Field('s', new Utf8()),
+    new Field('i', new Int64()),
+    new Field('f', new Float64()),
+    new Field('b', new Bool()),
+    new Field('n', new List(new Field('item', new Utf8()))),
+    new Field('t', new Utf8()),
+    new Field('g', new Float64()),
+  ]);
+  const shared = { k: 'a,b' };
+  const pool: unknown[] = ['', 'x', 'a,b', 'q"q', 'é', 0, -0, 1.5, NaN, null, undefined, true, false, ['p', 'q'], shared, 12n];
+  let seed = 5;
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const rows: unknown[][] = [];
+  for (let r = 0; r < 3000; r++) {
+    const row = schema.fields.map(() => pool[rnd(pool.length)]);
+    const previous = rows[rows.length - 1];
+    if (previous !== undefined) {
+      // Most rows end like the previous one, as a session's rows do; some differ only by 0 / -0.
+      const keep = rnd(schema.fields.length + 1);
+      for (let j = schema.fields.length - keep; j < schema.fields.length; j++) row[j] = previous[j];
+      if (rnd(4) === 0) {
+        const j = rnd(schema.fields.length);
+        if (Object.is(previous[j], 0)) row[j] = -0;
+        else if (Object.is(previous[j], -0)) row[j] = 0;
+      }
+    }
+    rows.push(row);
+  }
+  // Rows that are wholly the same, and a session's tail after a row whose cells all differ.
+  rows.push([...rows[rows.length - 1]!], [...rows[rows.length - 1]!]);
+  rows.push(['other', 7, 2.5, true, ['z'], 'u', 0], ['other', 8, 2.5, true, ['z'], 'u', -0]);
+  // Fields in another order than the schema's, and one the rows do not have.
+  const names = ['g', 't', 'n', 'b', 'f', 'i', 's'];
+  const positional = rows.map((r) => names.map((n) => r[schema.fields.findIndex((f) => f.name === n)]));
+  const wider = new Schema([...schema.fields, new Field('missing', new Utf8())]);
+  const fast = Buffer.from(new CsvFormat().encodeValues(wider, names, positional)).toString('utf8');
+  const general = rows.map((r) => csvLine([...r.map((v, j) => formatCell(v, schema.fields[j]!.type)), null])).join('');
+  assert.is(fast, general);
+});
+
 test.run();

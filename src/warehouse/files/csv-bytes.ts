@@ -29,6 +29,19 @@ class CsvBytes {
     return this.buf.subarray(0, this.pos);
   }
 
+  /** Bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** Appends a copy of bytes `start`..`end` already written. */
+  repeat(start: number, end: number): void {
+    const n = end - start;
+    if (this.buf.length - this.pos < n) this.grow(n);
+    this.buf.copyWithin(this.pos, start, end);
+    this.pos += n;
+  }
+
   comma(): void {
     if (this.pos === this.buf.length) this.grow(1);
     this.buf[this.pos++] = COMMA;
@@ -303,7 +316,19 @@ function directText(type: DataType, general: (value: unknown) => string): ((valu
   return undefined;
 }
 
-/** CSV lines (no header) of positional rows, in the schema's column order, as UTF-8 bytes. */
+/** Whether two cell values are certain to print the same: the same value, with 0 and -0 told apart. */
+function sameCell(a: unknown, b: unknown): boolean {
+  return a === b && (a !== 0 || Object.is(a, b));
+}
+
+/**
+ * CSV lines (no header) of positional rows, in the schema's column order, as UTF-8 bytes.
+ *
+ * The rows of one session end with the same session columns (a quarter of the events table),
+ * and a cell's bytes depend only on its value and its column. So the cells at the end of a row
+ * that hold the same values as the previous row's are not encoded again: their bytes are
+ * copied from that row.
+ */
 export function csvValueBytes(schema: Schema, fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Buffer {
   const index = new Map(fieldNames.map((n, i) => [n, i]));
   const count = schema.fields.length;
@@ -315,16 +340,40 @@ export function csvValueBytes(schema: Schema, fieldNames: readonly string[], val
     cells[j] = csvCellWriter(field.type as DataType);
   }
   const out = new CsvBytes(values.length * 1024);
+  // Where each cell of the previous row starts (at its separating comma), and where that row ends.
+  let starts = new Int32Array(count);
+  let next = new Int32Array(count);
+  let previous: readonly unknown[] | undefined;
+  let previousEnd = 0;
   for (let r = 0; r < values.length; r++) {
     const row = values[r]!;
-    for (let j = 0; j < count; j++) {
+    let shared = count;
+    if (previous !== undefined) {
+      while (shared > 0) {
+        const k = at[shared - 1]!;
+        if (k !== -1 && !sameCell(row[k], previous[k])) break;
+        shared--;
+      }
+    }
+    for (let j = 0; j < shared; j++) {
+      next[j] = out.length;
       if (j > 0) out.comma();
       const k = at[j]!;
       if (k === -1) continue;
       const value = row[k];
       if (value !== null && value !== undefined) cells[j]!(value, out);
     }
+    if (shared < count) {
+      const shift = out.length - starts[shared]!;
+      out.repeat(starts[shared]!, previousEnd);
+      for (let j = shared; j < count; j++) next[j] = starts[j]! + shift;
+    }
+    previousEnd = out.length;
     out.newline();
+    previous = row;
+    const swap = starts;
+    starts = next;
+    next = swap;
   }
   return out.bytes();
 }

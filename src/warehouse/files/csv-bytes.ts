@@ -340,22 +340,23 @@ export function csvValueBytes(schema: Schema, fieldNames: readonly string[], val
     cells[j] = csvCellWriter(field.type as DataType);
   }
   const out = new CsvBytes(values.length * 1024);
-  // Where each cell of the previous row starts (at its separating comma), and where that row ends.
-  let starts = new Int32Array(count);
-  let next = new Int32Array(count);
+  // Where each cell of the previous row starts (at its separating comma), and where that row
+  // ends; a buffer may pass 2 GiB, so the offsets are not 32-bit.
+  let starts = new Float64Array(count);
+  let next = new Float64Array(count);
   let previous: readonly unknown[] | undefined;
   let previousEnd = 0;
   for (let r = 0; r < values.length; r++) {
     const row = values[r]!;
-    let shared = count;
+    let firstShared = count;
     if (previous !== undefined) {
-      while (shared > 0) {
-        const k = at[shared - 1]!;
+      while (firstShared > 0) {
+        const k = at[firstShared - 1]!;
         if (k !== -1 && !sameCell(row[k], previous[k])) break;
-        shared--;
+        firstShared--;
       }
     }
-    for (let j = 0; j < shared; j++) {
+    for (let j = 0; j < firstShared; j++) {
       next[j] = out.length;
       if (j > 0) out.comma();
       const k = at[j]!;
@@ -363,10 +364,10 @@ export function csvValueBytes(schema: Schema, fieldNames: readonly string[], val
       const value = row[k];
       if (value !== null && value !== undefined) cells[j]!(value, out);
     }
-    if (shared < count) {
-      const shift = out.length - starts[shared]!;
-      out.repeat(starts[shared]!, previousEnd);
-      for (let j = shared; j < count; j++) next[j] = starts[j]! + shift;
+    if (firstShared < count) {
+      const shift = out.length - starts[firstShared]!;
+      out.repeat(starts[firstShared]!, previousEnd);
+      for (let j = firstShared; j < count; j++) next[j] = starts[j]! + shift;
     }
     previousEnd = out.length;
     out.newline();

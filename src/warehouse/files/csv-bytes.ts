@@ -259,6 +259,11 @@ function keyBytesOf(key: SortedKey): KeyBytes {
   return bytes;
 }
 
+/** Whether two cell values are certain to print the same: the same value, with 0 and -0 told apart. */
+function sameCell(a: unknown, b: unknown): boolean {
+  return a === b && (a !== 0 || Object.is(a, b));
+}
+
 /** Appends one non-null cell of a column. */
 type CsvCellWriter = (value: unknown, out: CsvBytes) => void;
 
@@ -288,8 +293,7 @@ function csvCellWriter(type: DataType): CsvCellWriter {
       object(value, out);
       return;
     }
-    // 0 and -0 are equal but print differently.
-    if (value !== lastValue || (value === 0 && !Object.is(value, lastValue))) {
+    if (!sameCell(value, lastValue)) {
       lastValue = value;
       lastText = direct(value);
     }
@@ -314,11 +318,6 @@ function directText(type: DataType, general: (value: unknown) => string): ((valu
     };
   }
   return undefined;
-}
-
-/** Whether two cell values are certain to print the same: the same value, with 0 and -0 told apart. */
-function sameCell(a: unknown, b: unknown): boolean {
-  return a === b && (a !== 0 || Object.is(a, b));
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
 import type { Hit } from '../hits/hit.js';
 import type { ProtoSessionCloser } from '../protosessions/closer.js';
-import type { IdentifierKey, ProtoSessionStore, StoredProtoSession } from '../protosessions/store.js';
+import type { IdentifierKey, NewHit, ProtoSessionStore, StoredProtoSession } from '../protosessions/store.js';
 import { MILLISECOND_BUCKETS } from './buckets.js';
 import { cairnMeter } from './meter.js';
 
 /**
- * Counts what passes through proto-session state: hits stored (new and already stored), and
- * proto-sessions and hits removed when their bucket closes. Counting happens in plain numbers
+ * Counts what passes through proto-session state: hits stored, hits stored twice (a
+ * re-delivered task; they are found when their proto-session closes), and proto-sessions and
+ * hits removed when their bucket closes. Counting happens in plain numbers
  * that observable counters read at collection time, so intake pays no metric call per hit.
  *
  * Counts are taken inside the store's transactions; a transaction that rolls back (a failed
@@ -26,9 +27,9 @@ export class MeteredProtoSessionStore implements ProtoSessionStore {
   ) {
     meter
       .createObservableCounter('protosessions.hits.received', { description: 'Hits written into proto-session state (new ones and re-deliveries)' })
-      .addCallback((r) => r.observe(this.stored + this.duplicates));
+      .addCallback((r) => r.observe(this.stored));
     meter
-      .createObservableCounter('protosessions.hits.duplicate', { description: 'Hits that were already stored (a re-delivered queue task)' })
+      .createObservableCounter('protosessions.hits.duplicate', { description: 'Hits stored twice (a re-delivered queue task), left out when their proto-session closes' })
       .addCallback((r) => r.observe(this.duplicates));
     meter
       .createObservableCounter('protosessions.hits.closed', { description: 'Hits removed from state because their proto-session was closed' })
@@ -53,11 +54,9 @@ export class MeteredProtoSessionStore implements ProtoSessionStore {
   removeIdentifier(key: IdentifierKey): void {
     this.inner.removeIdentifier(key);
   }
-  appendHit(protoSessionId: string, hitId: string, receivedMs: number, payload: Uint8Array): boolean {
-    const added = this.inner.appendHit(protoSessionId, hitId, receivedMs, payload);
-    if (added) this.stored++;
-    else this.duplicates++;
-    return added;
+  appendHits(protoSessionId: string, hits: readonly NewHit[]): void {
+    this.inner.appendHits(protoSessionId, hits);
+    this.stored += hits.length;
   }
   markDue(protoSessionId: string, bucket: number, hitTimeMs: number): void {
     this.inner.markDue(protoSessionId, bucket, hitTimeMs);
@@ -78,6 +77,7 @@ export class MeteredProtoSessionStore implements ProtoSessionStore {
     this.inner.removeClosed(bucket, closed);
     this.closedBuckets++;
     for (const ps of closed) {
+      this.duplicates += ps.duplicates;
       if (ps.hits.length === 0) continue;
       this.closedProtoSessions++;
       this.closedHits += ps.hits.length;

@@ -39,6 +39,7 @@ export function readBucketToClose(store: ProtoSessionStore, bucket: number, logg
   const identifiers = new Map<string, IdentifierKey>();
   let hitCount = 0;
   for (const ps of read) {
+    for (const reason of ps.unreadable) logger.error('discarding stored hits that cannot be read', { proto_session: ps.id, bucket, error: reason });
     const hits: Hit[] = [];
     for (const stored of ps.hits) {
       let hit: Hit;

@@ -22,7 +22,7 @@ import {
   isolatedSessionStamp,
   isolatedUserIdStamp,
 } from './stamps.js';
-import type { IdentifierKey, ProtoSessionStore } from './store.js';
+import type { IdentifierKey, NewHit, ProtoSessionStore } from './store.js';
 
 /** What intake needs of the property registry (PropertyRegistry satisfies it). */
 export interface PropertySettingsLookup {
@@ -39,10 +39,11 @@ export interface IntakeContext {
 
 export interface IntakeReport {
   received: number;
-  /** Hits written (a hit id already stored in its proto-session is not counted). */
+  /**
+   * Hits written. A hit stored by an earlier delivery is written again and left out when its
+   * proto-session closes (the store counts it then).
+   */
   stored: number;
-  /** Hits already stored by an earlier delivery. */
-  duplicates: number;
   /** Hits whose proto-session's bucket had already been closed or passed. */
   late: number;
   /** Hits of a property no configured property takes. */
@@ -92,7 +93,7 @@ function copyOfHit(hit: Hit): Hit {
 const clientKey = (propertyId: string, clientId: string): string => `${propertyId}\u0000${clientId}`;
 
 export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeReport {
-  const report: IntakeReport = { received: input.length, stored: 0, duplicates: 0, late: 0, unknownProperty: 0, lastHitTimeMs: undefined };
+  const report: IntakeReport = { received: input.length, stored: 0, late: 0, unknownProperty: 0, lastHitTimeMs: undefined };
   if (input.length === 0) return report;
   ctx.logger.debug(`appending to proto-sessions hits batch of size \`${input.length}\``, { hits: input.length });
 
@@ -169,9 +170,9 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
       }
     }
 
-    // A proto-session's mark keeps its latest due bucket and earliest hit time, so the hits of
-    // one batch are folded into one mark per proto-session.
-    const marks = new Map<string, { due: number; firstHitMs: number }>();
+    // A proto-session's hits of one batch are stored together, and its mark keeps its latest
+    // due bucket and earliest hit time, so each proto-session gets one row and one mark.
+    const groups = new Map<string, { due: number; firstHitMs: number; hits: NewHit[] }>();
     for (const p of kept) {
       const hit = p.hit;
       const owner = ownerOf.get(clientKey(hit.propertyId, hit.authoritativeClientId));
@@ -182,16 +183,21 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
       }
       const psId = isolatedClientId(hit.propertyId, hit.authoritativeClientId);
       hit.metadata[ISOLATED_CLIENT_ID] = psId;
-      if (ctx.store.appendHit(psId, hit.id, hit.request.serverReceivedTime, encodeHit(hit))) report.stored++;
-      else report.duplicates++;
-      const mark = marks.get(psId);
-      if (mark === undefined) marks.set(psId, { due: p.due, firstHitMs: hit.request.serverReceivedTime });
+      const time = hit.request.serverReceivedTime;
+      const stored: NewHit = { hitId: hit.id, receivedMs: time, payload: encodeHit(hit) };
+      const group = groups.get(psId);
+      if (group === undefined) groups.set(psId, { due: p.due, firstHitMs: time, hits: [stored] });
       else {
-        if (p.due > mark.due) mark.due = p.due;
-        if (hit.request.serverReceivedTime < mark.firstHitMs) mark.firstHitMs = hit.request.serverReceivedTime;
+        group.hits.push(stored);
+        if (p.due > group.due) group.due = p.due;
+        if (time < group.firstHitMs) group.firstHitMs = time;
       }
     }
-    for (const [psId, mark] of marks) ctx.store.markDue(psId, mark.due, mark.firstHitMs);
+    for (const [psId, group] of groups) {
+      ctx.store.appendHits(psId, group.hits);
+      ctx.store.markDue(psId, group.due, group.firstHitMs);
+      report.stored += group.hits.length;
+    }
 
     // Identifiers of late hits may be stale leftovers; release them, but only when their owner
     // has no open proto-session (the reference releases them unconditionally, which can cut a

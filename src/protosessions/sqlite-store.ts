@@ -2,11 +2,14 @@ import { join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { openSqliteDatabase, type SqliteDatabase } from '../storage/sqlite-database.js';
 import { SqliteKV } from '../storage/sqlite-kv.js';
-import type { IdentifierKey, IdentifierType, ProtoSessionStore, StoredHit, StoredProtoSession } from './store.js';
+import { encodeHitChunk, readHitChunk } from './hit-chunk.js';
+import type { IdentifierKey, IdentifierType, NewHit, ProtoSessionStore, StoredHit, StoredProtoSession } from './store.js';
+
+const byReceivedTime = (a: StoredHit, b: StoredHit): number => a.receivedMs - b.receivedMs;
 
 export const STATE_FILE_NAME = 'cairn-state.db';
 export const CURSOR_KEY = 'timingwheel.next.default';
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /*
  * Bucket membership is not a table of its own: a proto-session belongs to exactly one bucket,
@@ -17,9 +20,9 @@ const SCHEMA_VERSION = 1;
  * Proto-session ids and stamps are SHA-256 digests; they are stored as their 32 bytes rather
  * than 64 hex characters, which halves the indexes that every hit inserts into at a random spot.
  *
- * Hit rows carry an integer `seq` (the rowid): it gives arrival order as the tie-breaker for
- * equal server-received times (events of one request share a time and must keep their order),
- * and it names the exact rows a close read.
+ * Hits are stored in chunks (hit-chunk.ts): one row per intake batch and proto-session. The
+ * integer `seq` (the rowid) gives arrival order, the tie-breaker for equal server-received
+ * times, and names the exact rows a close read.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS identifiers (
@@ -28,14 +31,12 @@ CREATE TABLE IF NOT EXISTS identifiers (
   owner TEXT NOT NULL,
   PRIMARY KEY (type, stamp)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS proto_session_hits (
+CREATE TABLE IF NOT EXISTS proto_session_chunks (
   seq              INTEGER PRIMARY KEY,
   proto_session_id BLOB NOT NULL,
-  hit_id           TEXT NOT NULL,
-  received_ms      REAL NOT NULL,
   payload          BLOB NOT NULL
 );
-CREATE UNIQUE INDEX IF NOT EXISTS proto_session_hits_by_session ON proto_session_hits (proto_session_id, hit_id);
+CREATE INDEX IF NOT EXISTS proto_session_chunks_by_session ON proto_session_chunks (proto_session_id);
 CREATE TABLE IF NOT EXISTS proto_session_due (
   proto_session_id BLOB PRIMARY KEY NOT NULL,
   bucket           INTEGER NOT NULL,
@@ -63,8 +64,26 @@ function digestBytes(hex: string, what: string): Buffer {
   return lastDigestBytes;
 }
 
-/** A bucket row as an array (raw mode): id as uppercase hex, seq, hit id, received ms, payload. */
-type BucketRow = [string, number | null, string | null, number | null, Buffer | null];
+/** A bucket row as an array (raw mode): id as uppercase hex, seq and payload of a chunk (null: no hits). */
+type BucketRow = [string, number | null, Buffer | null];
+
+/**
+ * State files of schema version 1 kept a row per hit (`proto_session_hits`); each becomes a
+ * chunk of one hit under the same seq, so arrival order and open proto-sessions carry over.
+ */
+function migrateHitRows(db: SqliteDatabase): void {
+  const old = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'proto_session_hits'").get();
+  if (old === undefined) return;
+  const insert = db.prepare('INSERT INTO proto_session_chunks (seq, proto_session_id, payload) VALUES (?, ?, ?)');
+  const rows = db.prepare('SELECT seq, proto_session_id, hit_id, received_ms, payload FROM proto_session_hits ORDER BY seq') as Statement<
+    [],
+    { seq: number; proto_session_id: Buffer; hit_id: string; received_ms: number; payload: Buffer }
+  >;
+  for (const row of rows.all()) {
+    insert.run(row.seq, row.proto_session_id, encodeHitChunk([{ hitId: row.hit_id, receivedMs: row.received_ms, payload: row.payload }]));
+  }
+  db.exec('DROP TABLE proto_session_hits');
+}
 
 export interface SqliteProtoSessionStoreOptions {
   /**
@@ -81,7 +100,7 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
     ownerOf: Statement<[number, Buffer], { owner: string }>;
     insertIdentifier: Statement<[number, Buffer, string]>;
     deleteIdentifier: Statement<[number, Buffer]>;
-    insertHit: Statement<[Buffer, string, number, Buffer]>;
+    insertChunk: Statement<[Buffer, Buffer]>;
     upsertDue: Statement<[Buffer, number, number]>;
     dueOf: Statement<[Buffer], { bucket: number }>;
     nextDue: Statement<[number], { bucket: number | null }>;
@@ -110,7 +129,10 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
     if (typeof version !== 'number' || version > SCHEMA_VERSION) {
       throw new Error(`${db.name} holds proto-session state of schema version ${String(version)}; this build reads version ${SCHEMA_VERSION}`);
     }
-    db.exec(SCHEMA);
+    db.transaction(() => {
+      db.exec(SCHEMA);
+      migrateHitRows(db);
+    })();
     // A larger WAL between checkpoints lets the many writes to the same index pages coalesce;
     // about 40 MB of pages, whatever size the file's pages are.
     const pageSize = db.pragma('page_size', { simple: true });
@@ -121,9 +143,7 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
       ownerOf: db.prepare('SELECT owner FROM identifiers WHERE type = ? AND stamp = ?'),
       insertIdentifier: db.prepare('INSERT INTO identifiers (type, stamp, owner) VALUES (?, ?, ?)'),
       deleteIdentifier: db.prepare('DELETE FROM identifiers WHERE type = ? AND stamp = ?'),
-      insertHit: db.prepare(
-        'INSERT INTO proto_session_hits (proto_session_id, hit_id, received_ms, payload) VALUES (?, ?, ?, ?) ON CONFLICT (proto_session_id, hit_id) DO NOTHING',
-      ),
+      insertChunk: db.prepare('INSERT INTO proto_session_chunks (proto_session_id, payload) VALUES (?, ?)'),
       upsertDue: db.prepare(
         `INSERT INTO proto_session_due (proto_session_id, bucket, first_hit_ms) VALUES (?, ?, ?)
          ON CONFLICT (proto_session_id) DO UPDATE SET
@@ -137,15 +157,15 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
       // rows, and an object plus a Buffer for the id of each was most of the cost of reading it.
       readBucket: (
         db.prepare(
-          `SELECT hex(d.proto_session_id) AS id, h.seq, h.hit_id, h.received_ms, h.payload
-           FROM proto_session_due d LEFT JOIN proto_session_hits h ON h.proto_session_id = d.proto_session_id
+          `SELECT hex(d.proto_session_id) AS id, c.seq, c.payload
+           FROM proto_session_due d LEFT JOIN proto_session_chunks c ON c.proto_session_id = d.proto_session_id
            WHERE d.bucket = ?
-           ORDER BY d.proto_session_id, h.received_ms, h.seq`,
+           ORDER BY d.proto_session_id, c.seq`,
         ) as Statement<[number], unknown>
       ).raw(true) as unknown as Statement<[number], BucketRow>,
       // Rows get increasing rowids, and the rows a close read still exist while it commits, so a
       // hit appended after the read has a larger seq than every hit the read returned.
-      deleteHitsUpTo: db.prepare('DELETE FROM proto_session_hits WHERE proto_session_id = ? AND seq <= ?'),
+      deleteHitsUpTo: db.prepare('DELETE FROM proto_session_chunks WHERE proto_session_id = ? AND seq <= ?'),
       deleteDueIfAt: db.prepare('DELETE FROM proto_session_due WHERE proto_session_id = ? AND bucket = ?'),
       countOpen: db.prepare('SELECT count(*) AS n FROM proto_session_due'),
       oldestFirstHit: db.prepare('SELECT min(first_hit_ms) AS ms FROM proto_session_due'),
@@ -173,9 +193,9 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
     this.stmts.deleteIdentifier.run(IDENTIFIER_TYPE_CODE[key.type], digestBytes(key.stamp, 'identifier stamp'));
   }
 
-  appendHit(protoSessionId: string, hitId: string, receivedMs: number, payload: Uint8Array): boolean {
-    const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-    return this.stmts.insertHit.run(digestBytes(protoSessionId, 'proto-session id'), hitId, receivedMs, buf).changes > 0;
+  appendHits(protoSessionId: string, hits: readonly NewHit[]): void {
+    if (hits.length === 0) return;
+    this.stmts.insertChunk.run(digestBytes(protoSessionId, 'proto-session id'), encodeHitChunk(hits));
   }
 
   markDue(protoSessionId: string, bucket: number, hitTimeMs: number): void {
@@ -200,26 +220,44 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
     const out: StoredProtoSession[] = [];
     let current: StoredProtoSession | undefined;
     let currentKey: string | undefined;
-    for (const [key, seq, hitId, receivedMs, payload] of this.stmts.readBucket.iterate(bucket)) {
+    const seen = new Set<string>();
+    const take = (hitId: string, receivedMs: number, payload: Uint8Array): void => {
+      const ps = current!;
+      if (seen.has(hitId)) {
+        ps.duplicates++;
+        return;
+      }
+      seen.add(hitId);
+      ps.hits.push({ hitId, receivedMs, payload });
+    };
+    const finish = (ps: StoredProtoSession | undefined): void => {
+      // Chunks come in arrival order: a stable sort by time gives (time, arrival) order.
+      if (ps !== undefined && ps.hits.length > 1) ps.hits.sort(byReceivedTime);
+    };
+    for (const [key, seq, payload] of this.stmts.readBucket.iterate(bucket)) {
       if (current === undefined || currentKey !== key) {
+        finish(current);
         currentKey = key;
-        current = { id: key.toLowerCase(), hits: [] };
+        current = { id: key.toLowerCase(), hits: [], duplicates: 0, unreadable: [], lastRow: -1 };
+        seen.clear();
         out.push(current);
       }
-      if (seq !== null && hitId !== null && receivedMs !== null && payload !== null) {
-        const hit: StoredHit = { seq, hitId, receivedMs, payload };
-        current.hits.push(hit);
+      if (seq === null || payload === null) continue;
+      current.lastRow = seq;
+      try {
+        readHitChunk(payload, take);
+      } catch (err) {
+        current.unreadable.push(`row ${seq}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
+    finish(current);
     return out;
   }
 
   removeClosed(bucket: number, closed: readonly StoredProtoSession[]): void {
     for (const ps of closed) {
       const id = digestBytes(ps.id, 'proto-session id');
-      let maxSeq = -1;
-      for (const hit of ps.hits) if (hit.seq > maxSeq) maxSeq = hit.seq;
-      if (maxSeq >= 0) this.stmts.deleteHitsUpTo.run(id, maxSeq);
+      if (ps.lastRow >= 0) this.stmts.deleteHitsUpTo.run(id, ps.lastRow);
       this.stmts.deleteDueIfAt.run(id, bucket);
     }
   }

@@ -14,19 +14,31 @@ export interface IdentifierKey {
   stamp: string;
 }
 
-/** One stored hit as read back for closing; `seq` names the row so cleanup can delete exactly it. */
+/** One stored hit as read back for closing. */
 export interface StoredHit {
-  seq: number;
   hitId: string;
   receivedMs: number;
+  /** The hit as intake encoded it. */
   payload: Uint8Array;
 }
+
+/** A hit to store: what `StoredHit` gives back. */
+export type NewHit = StoredHit;
 
 export interface StoredProtoSession {
   /** Isolated client id (64 lowercase hex characters, as every id and stamp the store takes). */
   id: string;
-  /** In server-received time order, ties in arrival order. May be empty. */
+  /**
+   * In server-received time order, ties in arrival order; a hit id stored more than once (a
+   * re-delivered task) is given once, as first stored. May be empty.
+   */
   hits: StoredHit[];
+  /** Hits left out because their id came earlier (re-deliveries). */
+  duplicates: number;
+  /** Why stored rows of this proto-session could not be read (each is left out, and removed on close). */
+  unreadable: string[];
+  /** Names the rows read, so cleanup deletes exactly them (-1: none). */
+  lastRow: number;
 }
 
 export interface ProtoSessionStore {
@@ -38,8 +50,11 @@ export interface ProtoSessionStore {
   identifierOwner(key: IdentifierKey): string | undefined;
   removeIdentifier(key: IdentifierKey): void;
 
-  /** Adds a hit; a hit id already stored for the proto-session is left as it is. Returns whether it was new. */
-  appendHit(protoSessionId: string, hitId: string, receivedMs: number, payload: Uint8Array): boolean;
+  /**
+   * Stores hits of one proto-session (in arrival order), together. A hit id stored before is
+   * stored again and left out when the proto-session is read.
+   */
+  appendHits(protoSessionId: string, hits: readonly NewHit[]): void;
   /** Records the bucket the proto-session is due in, keeping the later one when it has one already. */
   markDue(protoSessionId: string, bucket: number, hitTimeMs: number): void;
   dueBucketOf(protoSessionId: string): number | undefined;
@@ -50,7 +65,7 @@ export interface ProtoSessionStore {
   /** Proto-sessions whose due bucket is `bucket`, in id order, each with its hits. */
   readBucket(bucket: number): StoredProtoSession[];
   /**
-   * Deletes the given hit rows and the due marks that still point at `bucket`. A proto-session
+   * Deletes the rows read and the due marks that still point at `bucket`. A proto-session
    * re-marked to a later bucket keeps its mark and any hits that were not read.
    */
   removeClosed(bucket: number, closed: readonly StoredProtoSession[]): void;

@@ -4,10 +4,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CURSOR_KEY, SqliteProtoSessionStore, STATE_FILE_NAME } from '../../src/protosessions/sqlite-store.js';
 import { SqliteKV } from '../../src/storage/sqlite-kv.js';
+import { openSqliteDatabase } from '../../src/storage/sqlite-database.js';
 import { sha256Hex } from '../../src/protosessions/stamps.js';
 import { tempDir } from './helpers.js';
 
 const payload = (s: string): Uint8Array => new TextEncoder().encode(s);
+/** Stores one hit as a row of its own. */
+const append1 = (store: SqliteProtoSessionStore, ps: string, hitId: string, receivedMs: number, body: string): void =>
+  store.appendHits(ps, [{ hitId, receivedMs, payload: payload(body) }]);
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 const STAMP = { type: 'session_stamp', stamp: 'a'.repeat(64) } as const;
 /** Proto-session ids are SHA-256 hex; the store keeps them as bytes. */
@@ -61,9 +65,12 @@ test('identifiers: the first claimant owns, others get the owner back, removal f
   assert.is(store.claimIdentifier(STAMP, 'client-b'), 'client-b');
 }));
 
-test('appending a hit id twice keeps the first row; the due bucket keeps the maximum', withStore((store) => {
-  assert.ok(store.appendHit(id('ps'), 'h1', 5000, payload('first')));
-  assert.not.ok(store.appendHit(id('ps'), 'h1', 5000, payload('second')));
+test('a hit id stored twice is read once, as first stored, and counted; the due bucket keeps the maximum', withStore((store) => {
+  append1(store, id('ps'), 'h1', 5000, 'first');
+  store.appendHits(id('ps'), [
+    { hitId: 'h0', receivedMs: 4000, payload: payload('zero') },
+    { hitId: 'h1', receivedMs: 5000, payload: payload('second') },
+  ]);
   store.markDue(id('ps'), 40, 5000);
   store.markDue(id('ps'), 35, 4000);
   assert.is(store.dueBucketOf(id('ps')), 40, 'an earlier mark does not move the session back');
@@ -71,37 +78,46 @@ test('appending a hit id twice keeps the first row; the due bucket keeps the max
   assert.is(store.dueBucketOf(id('ps')), 42);
   assert.is(store.oldestFirstHitMs(), 4000);
   const [ps] = store.readBucket(42);
-  assert.equal(ps!.hits.map((h) => text(h.payload)), ['first']);
+  assert.equal(ps!.hits.map((h) => text(h.payload)), ['zero', 'first']);
+  assert.equal(ps!.hits.map((h) => [h.hitId, h.receivedMs]), [['h0', 4000], ['h1', 5000]]);
+  assert.is(ps!.duplicates, 1);
   assert.equal(store.readBucket(40), [], 'membership is the latest due bucket only');
 }));
 
 test('readBucket: sessions in id order, hits by time then arrival; nextDueBucket finds the next non-empty bucket', withStore((store) => {
-  store.appendHit(id('b'), 'late', 3000, payload('b3'));
-  store.appendHit(id('b'), 'zz', 1000, payload('b1-first'));
-  store.appendHit(id('b'), 'aa', 1000, payload('b1-second'));
-  store.appendHit(id('a'), 'x', 2000, payload('a2'));
+  // Rows of several hits and rows of one, times out of order across rows.
+  store.appendHits(id('b'), [
+    { hitId: 'late', receivedMs: 3000, payload: payload('b3') },
+    { hitId: 'mid', receivedMs: 2000, payload: payload('b2') },
+  ]);
+  append1(store, id('b'), 'zz', 1000, 'b1-first');
+  store.appendHits(id('b'), [
+    { hitId: 'aa', receivedMs: 1000, payload: payload('b1-second') },
+    { hitId: 'end', receivedMs: 4000, payload: payload('b4') },
+  ]);
+  append1(store, id('a'), 'x', 2000, 'a2');
   store.markDue(id('b'), 10, 1000);
   store.markDue(id('a'), 10, 2000);
   store.markDue(id('c'), 20, 1000);
   const read = store.readBucket(10);
   assert.equal(read.map((ps) => ps.id), [id('a'), id('b')].sort());
   const b = read.find((ps) => ps.id === id('b'))!;
-  assert.equal(b.hits.map((h) => text(h.payload)), ['b1-first', 'b1-second', 'b3']);
+  assert.equal(b.hits.map((h) => text(h.payload)), ['b1-first', 'b1-second', 'b2', 'b3', 'b4']);
   assert.is(store.nextDueBucket(-Infinity), 10);
   assert.is(store.nextDueBucket(11), 20);
   assert.is(store.nextDueBucket(21), undefined);
-  assert.equal(store.readBucket(20), [{ id: id('c'), hits: [] }], 'a mark without hits is listed empty');
+  assert.equal(store.readBucket(20), [{ id: id('c'), hits: [], duplicates: 0, unreadable: [], lastRow: -1 }], 'a mark without hits is listed empty');
   assert.is(store.openCount(), 3);
 }));
 
 test('removeClosed deletes exactly the rows read; a hit appended meanwhile survives with its new mark', withStore((store) => {
-  store.appendHit(id('ps'), 'h1', 1000, payload('one'));
+  append1(store, id('ps'), 'h1', 1000, 'one');
   store.markDue(id('ps'), 31, 1000);
-  store.appendHit(id('other'), 'o1', 1000, payload('other'));
+  append1(store, id('other'), 'o1', 1000, 'other');
   store.markDue(id('other'), 31, 1000);
   const read = store.readBucket(31);
   // While the close was awaited, a new hit arrived for the same session: due later.
-  store.appendHit(id('ps'), 'h2', 40_000, payload('two'));
+  append1(store, id('ps'), 'h2', 40_000, 'two');
   store.markDue(id('ps'), 70, 40_000);
   store.transaction(() => store.removeClosed(31, read));
   assert.equal(store.readBucket(31), []);
@@ -113,7 +129,7 @@ test('removeClosed deletes exactly the rows read; a hit appended meanwhile survi
 }));
 
 test('ids and stamps that are not SHA-256 hex are refused', withStore((store) => {
-  assert.throws(() => store.appendHit('not-a-digest', 'h', 1, payload('x')), /64 lowercase hex/);
+  assert.throws(() => append1(store, 'not-a-digest', 'h', 1, 'x'), /64 lowercase hex/);
   assert.throws(() => store.claimIdentifier({ type: 'user_id', stamp: 'A'.repeat(64) }, 'c'), /64 lowercase hex/);
 }));
 
@@ -125,7 +141,7 @@ test('the cursor lives under timingwheel.next.default as decimal text and rolls 
   assert.throws(() =>
     store.transaction(() => {
       store.setCursor(5);
-      store.appendHit(id('ps'), 'h', 1, payload('x'));
+      append1(store, id('ps'), 'h', 1, 'x');
       throw new Error('abort');
     }),
   );
@@ -139,7 +155,7 @@ test('state survives closing and reopening the file', () => {
   const t = tempDir('ps-store-reopen');
   try {
     const a = SqliteProtoSessionStore.open(t.dir);
-    a.appendHit(id('ps'), 'h', 1000, payload('kept'));
+    append1(a, id('ps'), 'h', 1000, 'kept');
     a.markDue(id('ps'), 31, 1000);
     a.claimIdentifier(STAMP, 'client-a');
     a.setCursor(29);
@@ -149,6 +165,51 @@ test('state survives closing and reopening the file', () => {
     assert.is(b.identifierOwner(STAMP), 'client-a');
     assert.equal(b.readBucket(31)[0]!.hits.map((h) => text(h.payload)), ['kept']);
     b.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a damaged row is reported and left out, the rest of its proto-session is read, and closing removes it', withStore((store) => {
+  append1(store, id('ps'), 'h1', 1000, 'one');
+  store.db.prepare('INSERT INTO proto_session_chunks (proto_session_id, payload) VALUES (?, ?)').run(Buffer.from(id('ps'), 'hex'), Buffer.from([1, 0, 0]));
+  append1(store, id('ps'), 'h2', 2000, 'two');
+  store.markDue(id('ps'), 31, 1000);
+  const read = store.readBucket(31);
+  assert.equal(read[0]!.hits.map((h) => text(h.payload)), ['one', 'two']);
+  assert.is(read[0]!.unreadable.length, 1);
+  assert.match(read[0]!.unreadable[0]!, /row 2: hit 0: 2 bytes left/);
+  store.transaction(() => store.removeClosed(31, read));
+  assert.is(store.db.prepare('SELECT count(*) AS n FROM proto_session_chunks').pluck().get(), 0);
+}));
+
+test('a state file of schema version 1 (a row per hit) is carried over: open sessions, order and ids stay', () => {
+  const t = tempDir('ps-store-v1');
+  try {
+    const db = openSqliteDatabase(join(t.dir, STATE_FILE_NAME));
+    db.exec(`CREATE TABLE proto_session_hits (
+      seq INTEGER PRIMARY KEY, proto_session_id BLOB NOT NULL, hit_id TEXT NOT NULL, received_ms REAL NOT NULL, payload BLOB NOT NULL);
+      CREATE UNIQUE INDEX proto_session_hits_by_session ON proto_session_hits (proto_session_id, hit_id);
+      CREATE TABLE proto_session_due (proto_session_id BLOB PRIMARY KEY NOT NULL, bucket INTEGER NOT NULL, first_hit_ms REAL NOT NULL) WITHOUT ROWID;`);
+    const insert = db.prepare('INSERT INTO proto_session_hits (proto_session_id, hit_id, received_ms, payload) VALUES (?, ?, ?, ?)');
+    insert.run(Buffer.from(id('ps'), 'hex'), 'h2', 2000, Buffer.from('second'));
+    insert.run(Buffer.from(id('ps'), 'hex'), 'h1', 1000, Buffer.from('first'));
+    insert.run(Buffer.from(id('ps'), 'hex'), 'h1b', 1000, Buffer.from('first-later'));
+    db.prepare('INSERT INTO proto_session_due VALUES (?, 31, 1000)').run(Buffer.from(id('ps'), 'hex'));
+    db.pragma('user_version = 1');
+    db.close();
+    const store = SqliteProtoSessionStore.open(t.dir);
+    try {
+      assert.is(store.db.pragma('user_version', { simple: true }), 2);
+      assert.is(store.db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'proto_session_hits'").pluck().get(), 0);
+      const [ps] = store.readBucket(31);
+      assert.equal(ps!.hits.map((h) => [h.hitId, h.receivedMs, text(h.payload)]), [['h1', 1000, 'first'], ['h1b', 1000, 'first-later'], ['h2', 2000, 'second']]);
+      // New rows come after the carried ones.
+      append1(store, id('ps'), 'h3', 1000, 'third');
+      assert.equal(store.readBucket(31)[0]!.hits.map((h) => h.hitId), ['h1', 'h1b', 'h3', 'h2']);
+    } finally {
+      store.close();
+    }
   } finally {
     t.cleanup();
   }

@@ -32,22 +32,19 @@ export class HitChunkError extends Error {
 }
 
 export function encodeHitChunk(hits: readonly ChunkHit[]): Buffer {
-  const ids = hits.map((h) => Buffer.from(h.hitId, 'utf8'));
   let size = 1;
-  for (let i = 0; i < hits.length; i++) size += RECORD_HEAD + ids[i]!.byteLength + hits[i]!.payload.byteLength;
+  for (const hit of hits) size += RECORD_HEAD + Buffer.byteLength(hit.hitId, 'utf8') + hit.payload.byteLength;
   const out = Buffer.allocUnsafe(size);
   out[0] = HIT_CHUNK_VERSION;
   let at = 1;
-  for (let i = 0; i < hits.length; i++) {
-    const hit = hits[i]!;
-    const id = ids[i]!;
+  for (const hit of hits) {
     if (!Number.isFinite(hit.receivedMs)) throw new RangeError(`hit ${hit.hitId}: received time must be finite, got ${hit.receivedMs}`);
+    // The id goes in first, after the head, so its length is known for the head afterwards.
+    const idBytes = out.write(hit.hitId, at + RECORD_HEAD, 'utf8');
     out.writeDoubleLE(hit.receivedMs, at);
-    out.writeUInt32LE(id.byteLength, at + 8);
+    out.writeUInt32LE(idBytes, at + 8);
     out.writeUInt32LE(hit.payload.byteLength, at + 12);
-    at += RECORD_HEAD;
-    out.set(id, at);
-    at += id.byteLength;
+    at += RECORD_HEAD + idBytes;
     out.set(hit.payload, at);
     at += hit.payload.byteLength;
   }

@@ -21,16 +21,27 @@ export interface TableRows {
   readonly positional?: RowBatch;
 }
 
-/** Rows built positionally, with the object form made only if someone asks for it. */
+/**
+ * Rows built positionally, with the object form made only if someone asks for it. A class, not
+ * an object literal with a getter: each such literal got its own accessor and closure, which V8
+ * keeps reachable from old-space metadata until the next full collection, so every write's rows
+ * outlived their write and were copied out of the young generation by each scavenge.
+ */
+class PositionalTableRows implements TableRows {
+  private objects: Row[] | undefined;
+
+  constructor(
+    readonly table: string,
+    readonly positional: RowBatch,
+  ) {}
+
+  get rows(): Row[] {
+    return (this.objects ??= rowsOf(this.positional));
+  }
+}
+
 export function positionalTableRows(table: string, batch: RowBatch): TableRows {
-  let rows: Row[] | undefined;
-  return {
-    table,
-    positional: batch,
-    get rows(): Row[] {
-      return (rows ??= rowsOf(batch));
-    },
-  };
+  return new PositionalTableRows(table, batch);
 }
 
 /** Decides the tables of a property and turns computed sessions into their rows. */

@@ -186,6 +186,7 @@ class LazyParamsRequest implements ParsedRequest {
   method: string;
   headers: Headers;
   private parsed: QueryParams | undefined;
+  private assigned = false;
 
   constructor(
     fields: Omit<ParsedRequest, 'queryParams'> & { paramLayers: string[] },
@@ -207,6 +208,12 @@ class LazyParamsRequest implements ParsedRequest {
 
   set queryParams(value: QueryParams) {
     this.parsed = value;
+    this.assigned = true;
+  }
+
+  /** Drops a map parsed from the layers (reading it again parses it again); a map that was set stays. */
+  forgetParsed(): void {
+    if (!this.assigned) this.parsed = undefined;
   }
 
   get isParsed(): boolean {
@@ -224,6 +231,14 @@ function isParsed(r: ParsedRequest): boolean {
  */
 export function unparsedLayers(r: ParsedRequest): readonly string[] | undefined {
   return r instanceof LazyParamsRequest && !r.isParsed ? r.paramLayers : undefined;
+}
+
+/**
+ * Lets go of a request's parameter map when it can be parsed again from the raw layers, so that
+ * a hit kept after its columns are computed does not keep the map alive; other requests keep theirs.
+ */
+export function forgetParsedParams(r: ParsedRequest): void {
+  if (r instanceof LazyParamsRequest) r.forgetParsed();
 }
 
 export function lazyRequest(fields: Omit<ParsedRequest, 'queryParams'> & { paramLayers: string[] }, parse: (layers: readonly string[]) => QueryParams): ParsedRequest {

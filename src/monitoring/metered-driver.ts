@@ -2,6 +2,7 @@ import type { Counter, Histogram, Meter } from '@opentelemetry/api';
 import type { Schema } from 'apache-arrow';
 import { DelegatingDriver } from '../warehouse/delegating-driver.js';
 import type { Driver, Row, RowBatch, WriteOptions } from '../warehouse/driver.js';
+import { DelegatingRowStream, type RowStream } from '../warehouse/row-stream.js';
 import { SECOND_BUCKETS } from './buckets.js';
 import { cairnMeter } from './meter.js';
 
@@ -62,6 +63,10 @@ export class MeteredDriver extends DelegatingDriver {
     return this.measured(table, batch.values.length, () => super.writeBatch(table, schema, batch, options));
   }
 
+  override openRows(table: string, schema: Schema, fieldNames: readonly string[]): RowStream {
+    return new MeteredRowStream(super.openRows(table, schema, fieldNames), (rows, write) => this.measured(table, rows, write));
+  }
+
   private async measured(table: string, rows: number, write: () => Promise<void>): Promise<void> {
     const attributes = { driver: this.driverName, table };
     const started = performance.now();
@@ -75,5 +80,19 @@ export class MeteredDriver extends DelegatingDriver {
     }
     this.rowsWritten.add(rows, attributes);
     if (rows > 0) this.ledger.record(table, rows, this.now());
+  }
+}
+
+/** A stream whose `end` is measured as one write of its rows. */
+class MeteredRowStream extends DelegatingRowStream {
+  constructor(
+    inner: RowStream,
+    private readonly measured: (rows: number, write: () => Promise<void>) => Promise<void>,
+  ) {
+    super(inner);
+  }
+
+  override end(options?: WriteOptions): Promise<void> {
+    return this.measured(this.rowCount, () => super.end(options));
   }
 }

@@ -61,6 +61,8 @@ export class EventsWithEmbeddedSessionColumnsLayout implements Layout {
     private readonly sessionColumnsPrefix: string = '',
   ) {}
 
+  private readonly plans = new WeakMap<ColumnSet, RowPlan>();
+
   tables(columns: ColumnSet): TableSchema[] {
     const fields: Field[] = [
       ...columns.event.map((c) => c.implements.field),
@@ -74,13 +76,9 @@ export class EventsWithEmbeddedSessionColumnsLayout implements Layout {
   }
 
   toRows(columns: ColumnSet, sessions: readonly Session[]): TableRows[] {
-    const eventNames = [...columns.event, ...columns.sessionScoped].map((c) => c.implements.field.name);
-    const sessionNames = columns.session.map((c) => c.implements.field.name);
-    const prefix = this.sessionColumnsPrefix;
-    const fieldNames = [...eventNames, ...sessionNames.map((n) => prefix + n)];
+    const { fieldNames, sessionNames, readRow } = this.rowPlan(columns);
     const values: unknown[][] = [];
     const ns = sessionNames.length;
-    const readRow = rowReaderFor(columns, eventNames, ns);
     for (const session of sessions) {
       // A session's values are the same on each of its rows: read them once.
       const sessionValues = new Array<unknown>(ns);
@@ -92,18 +90,29 @@ export class EventsWithEmbeddedSessionColumnsLayout implements Layout {
     }
     return [positionalTableRows(this.table, { fieldNames, values })];
   }
+
+  /** Names and the generated row reader of a column set, made once (the writer asks once per session). */
+  private rowPlan(columns: ColumnSet): RowPlan {
+    let plan = this.plans.get(columns);
+    if (plan === undefined) {
+      const eventNames = [...columns.event, ...columns.sessionScoped].map((c) => c.implements.field.name);
+      const sessionNames = columns.session.map((c) => c.implements.field.name);
+      const prefix = this.sessionColumnsPrefix;
+      plan = {
+        fieldNames: [...eventNames, ...sessionNames.map((n) => prefix + n)],
+        sessionNames,
+        readRow: rowReader(eventNames, sessionNames.length),
+      };
+      this.plans.set(columns, plan);
+    }
+    return plan;
+  }
 }
 
-const rowReaders = new WeakMap<ColumnSet, ReturnType<typeof rowReader>>();
-
-/** One generated row reader per column set (see `rowReader`). */
-function rowReaderFor(columns: ColumnSet, eventNames: readonly string[], sessionCount: number): ReturnType<typeof rowReader> {
-  let reader = rowReaders.get(columns);
-  if (reader === undefined) {
-    reader = rowReader(eventNames, sessionCount);
-    rowReaders.set(columns, reader);
-  }
-  return reader;
+interface RowPlan {
+  readonly fieldNames: readonly string[];
+  readonly sessionNames: readonly string[];
+  readonly readRow: ReturnType<typeof rowReader>;
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {

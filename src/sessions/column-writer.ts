@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { Logger } from '../monitoring/logger.js';
 import { silentLogger } from '../monitoring/logger.js';
 import type { ColumnSet } from '../schema/column.js';
 import { errorMessage, isRetryableColumnError } from '../schema/errors.js';
 import { BrokenFilteringLayout, type TableRows } from '../schema/layout.js';
-import type { RowBatch } from '../warehouse/driver.js';
+import { openRowStream, type RowStream } from '../warehouse/row-stream.js';
+import { forgetParsedParams } from '../hits/hit.js';
 import type { PropertySchema, PropertySchemaRegistry } from '../schema/property-schema.js';
 import { eventColumnPlan, type EventColumnPlan } from '../schema/event-column-plan.js';
 import { valuesFactory, type Session } from '../schema/session.js';
@@ -51,26 +52,39 @@ function eventPhaseOf(columns: ColumnSet): EventPhase {
 
 /**
  * A deterministic id for a batch of rows: the same events written to the same table give the
- * same id, so a driver can recognise a retried write.
+ * same id, so a driver can recognise a retried write. Built row by row as a write's rows are made.
  */
-/** `batchIdOf` for positional rows: the same id for the same rows. */
-export function batchIdOfBatch(table: string, batch: RowBatch): string {
-  const at = batch.fieldNames.indexOf('id');
-  const hash = createHash('sha256').update(table).update('\n');
-  for (const row of batch.values) {
-    const id = at === -1 ? undefined : row[at];
-    hash.update(typeof id === 'string' ? id : '').update('\n');
+export class BatchIdHash {
+  private readonly hash: Hash;
+
+  constructor(table: string) {
+    this.hash = createHash('sha256').update(table).update('\n');
   }
-  return hash.digest('hex').slice(0, 32);
+
+  add(id: unknown): void {
+    this.hash.update(typeof id === 'string' ? id : '').update('\n');
+  }
+
+  digest(): string {
+    return this.hash.digest('hex').slice(0, 32);
+  }
 }
 
 export function batchIdOf(table: string, rows: readonly Record<string, unknown>[]): string {
-  const hash = createHash('sha256').update(table).update('\n');
-  for (const row of rows) {
-    const id = row['id'];
-    hash.update(typeof id === 'string' ? id : '').update('\n');
-  }
-  return hash.digest('hex').slice(0, 32);
+  const hash = new BatchIdHash(table);
+  for (const row of rows) hash.add(row['id']);
+  return hash.digest();
+}
+
+/** One table's write being filled: its rows go to the stream as each session's are made. */
+interface TableWrite {
+  readonly table: string;
+  readonly stream: RowStream;
+  readonly fieldNames: readonly string[];
+  readonly idAt: number;
+  readonly batchId: BatchIdHash;
+  /** The last field list of the layout's rows found equal to `fieldNames` (one array per layout). */
+  sameAs: readonly string[] | null;
 }
 
 /**
@@ -104,15 +118,15 @@ export class ColumnSessionWriter implements SessionWriter {
       if (list === undefined) byProperty.set(session.propertyId, [session]);
       else list.push(session);
     }
-    // Everything is computed before anything is written, so a retryable failure leaves no partial write behind.
-    const batches: { schema: PropertySchema; tables: TableRows[] }[] = [];
+    // Everything is computed before anything is written (streams write nothing before they
+    // end), so a retryable failure leaves no partial write behind.
+    const writes: TableWrite[] = [];
     for (const [propertyId, propertySessions] of byProperty) {
       const schema = this.options.schemas.forProperty(propertyId);
-      batches.push({ schema, tables: this.computeRows(schema, propertySessions) });
+      this.computeRows(schema, propertySessions, writes);
     }
-    const writes = batches.flatMap(({ schema, tables }) => this.tableWrites(schema, tables));
     // Every table is attempted; the first failure is reported once all have settled.
-    const results = await Promise.allSettled(writes);
+    const results = await Promise.allSettled(writes.map((w) => this.endWrite(w)));
     for (const r of results) if (r.status === 'rejected') throw r.reason;
   }
 
@@ -121,9 +135,15 @@ export class ColumnSessionWriter implements SessionWriter {
     this.closed = true;
   }
 
-  private computeRows(schema: PropertySchema, sessions: readonly Session[]): TableRows[] {
+  /**
+   * Computes the sessions one at a time and hands each one's rows to its tables' writes at
+   * once, then lets go of its values: what one session allocates dies before the next
+   * scavenge instead of being carried to the end of the write.
+   */
+  private computeRows(schema: PropertySchema, sessions: readonly Session[], writes: TableWrite[]): void {
     const modifier = this.options.modifiers.forProperty(schema.propertyId);
-    const computed: Session[] = [];
+    const layout = new BrokenFilteringLayout(schema.layout, this.logger);
+    const own = new Map<string, TableWrite>();
     for (const session of sessions) {
       this.writeEventColumns(schema.evaluationOrder, session);
       let parts: Session[];
@@ -136,11 +156,51 @@ export class ColumnSessionWriter implements SessionWriter {
       for (const part of parts) {
         this.writeSessionScopedColumns(schema.evaluationOrder, part);
         this.writeSessionColumns(schema.evaluationOrder, part);
-        computed.push(part);
+        // Rows follow the physical order; the evaluation order only matters while computing.
+        for (const entry of layout.toRows(schema.physicalOrder, [part])) this.addRows(schema, entry, own, writes);
       }
+      releaseValues(session);
     }
-    // Rows follow the physical order; the evaluation order only matters while computing.
-    return new BrokenFilteringLayout(schema.layout, this.logger).toRows(schema.physicalOrder, computed);
+  }
+
+  private addRows(schema: PropertySchema, entry: TableRows, own: Map<string, TableWrite>, writes: TableWrite[]): void {
+    const positional = entry.positional;
+    const count = positional !== undefined ? positional.values.length : entry.rows.length;
+    if (count === 0) return;
+    let write = own.get(entry.table);
+    if (write === undefined) {
+      const tableSchema = schema.tables.find((t) => t.table === entry.table);
+      if (tableSchema === undefined) throw new Error(`layout produced rows for table "${entry.table}" that has no schema`);
+      const fieldNames = tableSchema.schema.fields.map((f) => f.name);
+      write = {
+        table: entry.table,
+        stream: openRowStream(this.options.driver, entry.table, tableSchema.schema, fieldNames),
+        fieldNames,
+        idAt: fieldNames.indexOf('id'),
+        batchId: new BatchIdHash(entry.table),
+        sameAs: null,
+      };
+      own.set(entry.table, write);
+      writes.push(write);
+    }
+    const { stream, idAt, batchId } = write;
+    if (positional !== undefined && (positional.fieldNames === write.sameAs || sameNames(positional.fieldNames, write.fieldNames))) {
+      write.sameAs = positional.fieldNames;
+      for (const row of positional.values) {
+        stream.add(row);
+        batchId.add(idAt === -1 ? undefined : row[idAt]);
+      }
+      return;
+    }
+    // Rows in another shape (objects, or another field order) are put in the table's order.
+    for (const row of entry.rows) {
+      stream.add(write.fieldNames.map((n) => (Object.hasOwn(row, n) ? (row[n] ?? null) : null)));
+      batchId.add(row['id']);
+    }
+  }
+
+  private endWrite(write: TableWrite): Promise<void> {
+    return write.stream.end({ batchId: write.batchId.digest(), signal: AbortSignal.timeout(this.writeTimeoutMs) });
   }
 
   private writeEventColumns(columns: ColumnSet, session: Session): void {
@@ -180,26 +240,24 @@ export class ColumnSessionWriter implements SessionWriter {
     }
   }
 
-  private tableWrites(schema: PropertySchema, tables: readonly TableRows[]): Promise<void>[] {
-    const writes: Promise<void>[] = [];
-    for (const entry of tables) {
-      const { table, positional } = entry;
-      const count = positional !== undefined ? positional.values.length : entry.rows.length;
-      if (count === 0) continue;
-      const tableSchema = schema.tables.find((t) => t.table === table);
-      if (tableSchema === undefined) {
-        writes.push(Promise.reject(new Error(`layout produced rows for table "${table}" that has no schema`)));
-        continue;
-      }
-      const driver = this.options.driver;
-      const signal = AbortSignal.timeout(this.writeTimeoutMs);
-      if (positional !== undefined && driver.writeBatch !== undefined) {
-        writes.push(driver.writeBatch(table, tableSchema.schema, positional, { batchId: batchIdOfBatch(table, positional), signal }));
-      } else {
-        const rows = entry.rows;
-        writes.push(driver.write(table, tableSchema.schema, rows, { batchId: batchIdOf(table, rows), signal }));
-      }
-    }
-    return writes;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((n, i) => n === b[i]));
+}
+
+/** Values no longer needed once a session's rows are made; a frozen object, so a late write fails loudly. */
+const RELEASED: Record<string, unknown> = Object.freeze({});
+
+/**
+ * Lets go of what computing a session built (its values, its events' values and parsed
+ * parameters) once its rows are made. The caller keeps the session objects until the whole write
+ * ends; the rows no longer need them.
+ */
+function releaseValues(session: Session): void {
+  session.values = RELEASED;
+  for (const event of session.events) {
+    event.values = RELEASED;
+    forgetParsedParams(event.hit.request);
   }
 }

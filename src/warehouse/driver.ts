@@ -1,4 +1,5 @@
 import type { Field, Schema } from 'apache-arrow';
+import type { RowStream } from './row-stream.js';
 
 /** One row: column name → value in the representation of columns.md §1.7. */
 export type Row = Record<string, unknown>;
@@ -46,5 +47,10 @@ export interface Driver {
   write(table: string, schema: Schema, rows: Row[], options?: WriteOptions): Promise<void>;
   /** The same as `write`, for positional rows; optional (callers fall back to `write(rowsOf(batch))`). */
   writeBatch?(table: string, schema: Schema, batch: RowBatch, options?: WriteOptions): Promise<void>;
+  /**
+   * A write whose rows come one at a time (see `RowStream`); optional (callers fall back to
+   * collecting the rows for `writeBatch`, see `openRowStream`).
+   */
+  openRows?(table: string, schema: Schema, fieldNames: readonly string[]): RowStream;
   close(): Promise<void>;
 }

@@ -321,32 +321,48 @@ function directText(type: DataType, general: (value: unknown) => string): ((valu
 }
 
 /**
- * CSV lines (no header) of positional rows, in the schema's column order, as UTF-8 bytes.
+ * CSV lines (no header) of positional rows, in the schema's column order, as UTF-8 bytes, one
+ * row at a time.
  *
  * The rows of one session end with the same session columns (a quarter of the events table),
  * and a cell's bytes depend only on its value and its column. So the cells at the end of a row
  * that hold the same values as the previous row's are not encoded again: their bytes are
- * copied from that row.
+ * copied from that row. That previous row is the only one the encoder keeps.
  */
-export function csvValueBytes(schema: Schema, fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Buffer {
-  const index = new Map(fieldNames.map((n, i) => [n, i]));
-  const count = schema.fields.length;
-  const at = new Int32Array(count);
-  const cells: CsvCellWriter[] = new Array(count);
-  for (let j = 0; j < count; j++) {
-    const field = schema.fields[j]!;
-    at[j] = index.get(field.name) ?? -1;
-    cells[j] = csvCellWriter(field.type as DataType);
-  }
-  const out = new CsvBytes(values.length * 1024);
+export class CsvRowEncoder {
+  private readonly at: Int32Array;
+  private readonly cells: CsvCellWriter[];
+  private readonly out: CsvBytes;
   // Where each cell of the previous row starts (at its separating comma), and where that row
   // ends; a buffer may pass 2 GiB, so the offsets are not 32-bit.
-  let starts = new Float64Array(count);
-  let next = new Float64Array(count);
-  let previous: readonly unknown[] | undefined;
-  let previousEnd = 0;
-  for (let r = 0; r < values.length; r++) {
-    const row = values[r]!;
+  private starts: Float64Array;
+  private next: Float64Array;
+  private previous: readonly unknown[] | undefined;
+  private previousEnd = 0;
+  private rows = 0;
+
+  constructor(schema: Schema, fieldNames: readonly string[], expectedRows = 1) {
+    const index = new Map(fieldNames.map((n, i) => [n, i]));
+    const count = schema.fields.length;
+    this.at = new Int32Array(count);
+    this.cells = new Array<CsvCellWriter>(count);
+    for (let j = 0; j < count; j++) {
+      const field = schema.fields[j]!;
+      this.at[j] = index.get(field.name) ?? -1;
+      this.cells[j] = csvCellWriter(field.type as DataType);
+    }
+    this.out = new CsvBytes(expectedRows * 1024);
+    this.starts = new Float64Array(count);
+    this.next = new Float64Array(count);
+  }
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  add(row: readonly unknown[]): void {
+    const { at, cells, out, previous, starts, next } = this;
+    const count = at.length;
     let firstShared = count;
     if (previous !== undefined) {
       while (firstShared > 0) {
@@ -365,15 +381,26 @@ export function csvValueBytes(schema: Schema, fieldNames: readonly string[], val
     }
     if (firstShared < count) {
       const shift = out.length - starts[firstShared]!;
-      out.repeat(starts[firstShared]!, previousEnd);
+      out.repeat(starts[firstShared]!, this.previousEnd);
       for (let j = firstShared; j < count; j++) next[j] = starts[j]! + shift;
     }
-    previousEnd = out.length;
+    this.previousEnd = out.length;
     out.newline();
-    previous = row;
-    const swap = starts;
-    starts = next;
-    next = swap;
+    this.previous = row;
+    this.starts = next;
+    this.next = starts;
+    this.rows++;
   }
-  return out.bytes();
+
+  /** The lines written so far (a view; the encoder must not be used afterwards). */
+  bytes(): Buffer {
+    return this.out.bytes();
+  }
+}
+
+/** `CsvRowEncoder` over a whole batch of rows. */
+export function csvValueBytes(schema: Schema, fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Buffer {
+  const encoder = new CsvRowEncoder(schema, fieldNames, values.length);
+  for (let r = 0; r < values.length; r++) encoder.add(values[r]!);
+  return encoder.bytes();
 }

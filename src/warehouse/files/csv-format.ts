@@ -5,9 +5,9 @@
  */
 import type { Schema } from 'apache-arrow';
 import type { Row } from '../driver.js';
-import { csvValueBytes } from './csv-bytes.js';
+import { CsvRowEncoder, csvValueBytes } from './csv-bytes.js';
 import { csvField } from './csv-field.js';
-import { GzipSink, type ByteSink, type SegmentFormat, type SegmentWriter } from './segment-format.js';
+import { GzipSink, type ByteSink, type RowEncoder, type SegmentFormat, type SegmentWriter } from './segment-format.js';
 
 export { csvField };
 
@@ -49,6 +49,11 @@ export class CsvFormat implements SegmentFormat {
 
   encodeValues(schema: Schema, fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Uint8Array {
     return csvValueBytes(schema, fieldNames, values);
+  }
+
+  rowEncoder(schema: Schema, fieldNames: readonly string[]): RowEncoder {
+    // A write of the session writer is about a thousand rows.
+    return new CsvRowEncoder(schema, fieldNames, 1000);
   }
 }
 

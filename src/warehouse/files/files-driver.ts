@@ -27,7 +27,8 @@ import type { ObjectUploader } from './object-uploader.js';
 import { DEFAULT_PATH_TEMPLATE, PathTemplate, segmentPathValues } from './path-template.js';
 import { escapeTableName, schemaFingerprint } from './schema-fingerprint.js';
 import { FilesSchemaStore } from './schema-store.js';
-import type { SegmentFormat } from './segment-format.js';
+import type { RowEncoder, SegmentFormat } from './segment-format.js';
+import { CollectedRowStream, type RowStream } from '../row-stream.js';
 import { decodeRowsFrame, encodeEncodedFrame, encodeValuesFrame, frameRows } from './segment-frames.js';
 import { DeliveryLedger } from '../../spools/delivery-ledger.js';
 
@@ -151,6 +152,30 @@ export class FilesDriver implements Driver {
 
   async writeBatch(table: string, schema: Schema, batch: RowBatch, options: WriteOptions = {}): Promise<void> {
     if (batch.values.length === 0) return;
+    const encodeValues = this.format.encodeValues?.bind(this.format);
+    await this.spoolFrame(table, schema, options, (spooledAt, batchId) =>
+      encodeValues === undefined
+        ? encodeValuesFrame(batch, spooledAt, batchId)
+        : encodeEncodedFrame(encodeValues(schema, batch.fieldNames, batch.values), batch.values.length, spooledAt, batchId),
+    );
+  }
+
+  /** Rows encoded by the format as they come, when it can (CSV); otherwise collected for `writeBatch`. */
+  openRows(table: string, schema: Schema, fieldNames: readonly string[]): RowStream {
+    const encoder = this.format.rowEncoder?.(schema, fieldNames);
+    if (encoder === undefined) return new CollectedRowStream(this, table, schema, fieldNames);
+    return new EncodedRowStream(encoder, (options) =>
+      this.spoolFrame(table, schema, options, (spooledAt, batchId) => encodeEncodedFrame(encoder.bytes(), encoder.rowCount, spooledAt, batchId)),
+    );
+  }
+
+  /** Appends one write's frame to its table's spool, unless the ledger knows its batch id. */
+  private async spoolFrame(
+    table: string,
+    schema: Schema,
+    options: WriteOptions,
+    frame: (spooledAt: number, batchId: string | null) => Uint8Array,
+  ): Promise<void> {
     const batchId = options.batchId ?? null;
     if (batchId !== null && this.ledger.has(batchId)) {
       this.logger.debug('rows of this batch are already stored; skipping the retry', { table, batch_id: batchId });
@@ -158,11 +183,7 @@ export class FilesDriver implements Driver {
     }
     const fingerprint = schemaFingerprint(schema);
     await this.recordSchema(fingerprint, table, schema);
-    const frame =
-      this.format.encodeValues === undefined
-        ? encodeValuesFrame(batch, this.now(), batchId)
-        : encodeEncodedFrame(this.format.encodeValues(schema, batch.fieldNames, batch.values), batch.values.length, this.now(), batchId);
-    await this.spool.append(segmentKey(table, fingerprint), frame);
+    await this.spool.append(segmentKey(table, fingerprint), frame(this.now(), batchId));
     if (batchId !== null) this.ledger.add(batchId);
   }
 
@@ -274,4 +295,29 @@ export function parseSegmentKey(key: string): { table: string; fingerprint: stri
 export function segmentIdOf(firstFrame: Uint8Array, spooledAt: number): string {
   const hash = createHash('sha256').update(firstFrame).digest('hex').slice(0, 20);
   return `${Math.floor(spooledAt / 1000)}_${hash}`;
+}
+
+/** A write whose rows the format encodes as they are added; an empty one writes nothing. */
+class EncodedRowStream implements RowStream {
+  private ended = false;
+
+  constructor(
+    private readonly encoder: RowEncoder,
+    private readonly spool: (options: WriteOptions) => Promise<void>,
+  ) {}
+
+  get rowCount(): number {
+    return this.encoder.rowCount;
+  }
+
+  add(row: readonly unknown[]): void {
+    if (this.ended) throw new Error('rows added to a write that has ended');
+    this.encoder.add(row);
+  }
+
+  end(options: WriteOptions = {}): Promise<void> {
+    if (this.ended) return Promise.reject(new Error('a write ended twice'));
+    this.ended = true;
+    return this.encoder.rowCount === 0 ? Promise.resolve() : this.spool(options);
+  }
 }

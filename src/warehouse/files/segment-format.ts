@@ -31,6 +31,16 @@ export interface SegmentFormat {
    * pages); the driver then spools these bytes instead of the values.
    */
   encodeValues?(schema: Schema, fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Uint8Array;
+  /** `encodeValues` one row at a time, for formats that have it. */
+  rowEncoder?(schema: Schema, fieldNames: readonly string[]): RowEncoder;
+}
+
+/** Rows turned into a format's bytes as they are added. */
+export interface RowEncoder {
+  add(row: readonly unknown[]): void;
+  readonly rowCount: number;
+  /** The bytes of every row added; the encoder is done with afterwards. */
+  bytes(): Uint8Array;
 }
 
 /** Compresses everything written into one gzip stream before it reaches `inner`. */

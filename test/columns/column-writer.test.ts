@@ -75,6 +75,28 @@ test('the batch id is the same for the same events, and differs for others', asy
   assert.is.not(batchIdOf('a', [{ id: 'x1' }]), batchIdOf('b', [{ id: 'x1' }]));
 });
 
+test('the batch id of a streamed write is the id of its rows in order', async () => {
+  const driver = new RecordingDriver();
+  await writer(driver).write(sessions([[{ id: 'x1' }, { id: 'x2', at: 1 }], [{ id: 'y1', clientId: 'client-2', at: 5 }]]));
+  const [w] = driver.writes;
+  assert.is(w?.batchId, batchIdOf('shop_events', w!.rows));
+  assert.equal(w?.rows.map((r) => r['id']), ['x1', 'x2', 'y1']);
+});
+
+test('a written session lets go of its values, and writing the same objects again gives the same rows', async () => {
+  const specs: HitSpec[][] = [[{ id: 'r1', query: page('1') }, { id: 'r2', at: 2, query: page('2') }]];
+  const list = sessions(specs);
+  const first = new RecordingDriver();
+  await writer(first).write(list);
+  assert.equal(Object.keys(list[0]!.values), [], 'session values are released');
+  assert.equal(Object.keys(list[0]!.events[1]!.values), [], 'event values are released');
+  assert.ok(Object.isFrozen(list[0]!.events[1]!.values), 'a late write to released values fails loudly');
+  const second = new RecordingDriver();
+  await writer(second).write(list);
+  assert.equal(second.writes[0]?.rows, first.writes[0]?.rows);
+  assert.is(second.writes[0]?.rows[1]?.['page_path'], '/2', 'parameters are parsed again where they were let go');
+});
+
 test('the modifier splits sessions after the event columns; each part gets its own session values', async () => {
   const driver = new RecordingDriver();
   const splitting: SessionModifierRegistry = {

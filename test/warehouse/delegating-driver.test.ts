@@ -6,6 +6,7 @@ import { DebugRowsDriver } from '../../src/monitoring/debug-rows-driver.js';
 import { MeteredDriver, WriteLedger } from '../../src/monitoring/metered-driver.js';
 import { CountingDriver } from '../../src/warehouse/counting-driver.js';
 import type { Driver, Row, RowBatch, WriteOptions } from '../../src/warehouse/driver.js';
+import { openRowStream } from '../../src/warehouse/row-stream.js';
 
 const schema = new Schema([new Field('id', new Utf8()), new Field('session_id', new Utf8()), new Field('client_id', new Utf8())]);
 const batch: RowBatch = {
@@ -90,6 +91,62 @@ test('a driver without writeBatch gets the rows as objects', async () => {
   const { outer } = stack(plain);
   await outer.writeBatch('events', schema, batch, { batchId: 'b2' });
   assert.equal(inner.calls, [{ kind: 'write', rows: 3, batchId: 'b2' }]);
+  assert.is(outer.rows, 3);
+});
+
+test('a streamed write passes every decorator: counted, measured and captured once it ends, then written in one batch', async () => {
+  const inner = new RecordingDriver();
+  const { outer, ledger, hub } = stack(inner);
+  hub.watch('watched');
+  const stream = openRowStream(outer, 'events', schema, batch.fieldNames);
+  for (const row of batch.values) stream.add(row);
+  assert.is(stream.rowCount, 3);
+  assert.equal(inner.calls, [], 'nothing is written before the stream ends');
+  assert.is(outer.rows, 0);
+  await stream.end({ batchId: 'b3' });
+  assert.equal(inner.calls, [{ kind: 'writeBatch', rows: 3, batchId: 'b3' }], 'a driver without streams of its own gets one batch');
+  assert.is(outer.rows, 3);
+  assert.is(outer.sessionCount, 2);
+  assert.equal(ledger.entries(), [{ table: 'events', at: 5000, rows: 3, totalRows: 3 }]);
+  assert.is(hub.watch('watched').filter((e) => e.kind === 'row').length, 2);
+});
+
+test('a streamed write that fails is neither counted nor recorded', async () => {
+  const inner = new RecordingDriver();
+  const { outer, ledger } = stack(inner);
+  inner.failNext = true;
+  const stream = openRowStream(outer, 'events', schema, batch.fieldNames);
+  for (const row of batch.values) stream.add(row);
+  try {
+    await stream.end();
+    assert.unreachable('the write should fail');
+  } catch (err) {
+    assert.is((err as Error).message, 'warehouse down');
+  }
+  assert.is(outer.rows, 0);
+  assert.equal(ledger.entries(), []);
+});
+
+test('a driver with streams of its own gets the rows one by one through the decorators', async () => {
+  const added: (readonly unknown[])[] = [];
+  const ended: (string | undefined)[] = [];
+  const inner = new RecordingDriver();
+  const streaming: Driver = Object.assign(inner, {
+    openRows: () => ({
+      get rowCount() {
+        return added.length;
+      },
+      add: (row: readonly unknown[]) => void added.push(row),
+      end: async (options?: WriteOptions) => void ended.push(options?.batchId),
+    }),
+  });
+  const { outer } = stack(streaming);
+  const stream = openRowStream(outer, 'events', schema, batch.fieldNames);
+  for (const row of batch.values) stream.add(row);
+  await stream.end({ batchId: 'b4' });
+  assert.equal(added, batch.values);
+  assert.equal(ended, ['b4']);
+  assert.equal(inner.calls, [], 'no batch write besides the stream');
   assert.is(outer.rows, 3);
 });
 

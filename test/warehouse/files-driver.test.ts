@@ -150,6 +150,59 @@ test('end to end: two writes, close, one CSV with the header and every value', a
   assert.equal(listFiles(h.root).filter((p) => p.includes('.upload-')), [], 'no temp files remain');
 });
 
+test('a streamed write gives the same CSV as the same rows in one batch; an empty stream writes nothing', async () => {
+  const rows = [row(1), row(2), row(3, { price: null, params: [], page_title: null }), row(4), row(5)];
+  const names = schema.fields.map((f) => f.name);
+  const batched = await harness();
+  await batched.driver.write('events', schema, rows);
+  await batched.driver.close();
+  const streamed = await harness();
+  const stream = streamed.driver.openRows('events', schema, names);
+  for (const r of rows) stream.add(names.map((n) => r[n] ?? null));
+  assert.is(stream.rowCount, 5);
+  await stream.end();
+  await streamed.driver.openRows('events', schema, names).end();
+  await streamed.driver.close();
+  const a = csvFiles(batched.root);
+  const b = csvFiles(streamed.root);
+  assert.is(b.length, 1, 'the empty stream made no object');
+  assert.is(readFileSync(join(streamed.root, b[0]!), 'utf8'), readFileSync(join(batched.root, a[0]!), 'utf8'));
+});
+
+test('a streamed write refuses rows after its end and a second end; its batch id is stored once', async () => {
+  const h = await harness();
+  const names = schema.fields.map((f) => f.name);
+  const write = async (): Promise<void> => {
+    const stream = h.driver.openRows('events', schema, names);
+    stream.add(names.map((n) => row(1)[n] ?? null));
+    await stream.end({ batchId: 'same' });
+    assert.throws(() => stream.add([]), /ended/);
+    try {
+      await stream.end();
+      assert.unreachable('a second end must fail');
+    } catch (err) {
+      assert.match((err as Error).message, /twice/);
+    }
+  };
+  await write();
+  await write();
+  await h.driver.close();
+  const files = csvFiles(h.root);
+  assert.is(files.length, 1);
+  assert.is(readObject(h.root, files[0]!).length, 1, 'the retried write with the same batch id was skipped');
+});
+
+test('a format without a row encoder (Parquet) still takes streamed writes, as one batch', async () => {
+  const { ParquetFormat } = await import('../../src/warehouse/files/parquet-format.js');
+  const h = await harness({ format: new ParquetFormat() });
+  const names = schema.fields.map((f) => f.name);
+  const stream = h.driver.openRows('events', schema, names);
+  for (const n of [1, 2]) stream.add(names.map((k) => row(n)[k] ?? null));
+  await stream.end();
+  await h.driver.close();
+  assert.is(listFiles(h.root).filter((p) => p.endsWith('.parquet')).length, 1);
+});
+
 test('tables and schemas go to separate objects; a schema change means a new fingerprint folder', async () => {
   const h = await harness();
   const wider = schema.assign(new Field('extra', new Utf8(), true));

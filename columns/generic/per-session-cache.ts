@@ -1,24 +1,26 @@
 import type { Session } from '../../src/schema/session.js';
 
-interface Entry<T> {
-  events: readonly unknown[];
-  length: number;
-  value: T;
-}
-
 /**
  * A value computed once per session (session-scoped columns compute all events' values on the
- * first index and read the rest from here). Keyed weakly by the session object and checked
- * against its event list, so a session that is later reshaped is computed afresh.
+ * first index and read the rest from here). It holds the last session asked about only: the
+ * writer computes a session's columns one after another before it moves to the next session, so
+ * one entry answers every repeated question, and holding no more lets a written session die
+ * young (keys of a WeakMap survive scavenges). The entry is checked against the session's event
+ * list, so a session that is later reshaped is computed afresh.
  */
 export class PerSessionCache<T> {
-  private readonly entries = new WeakMap<Session, Entry<T>>();
+  private session: Session | null = null;
+  private events: readonly unknown[] | null = null;
+  private length = 0;
+  private value: T | undefined;
 
   get(session: Session, compute: (session: Session) => T): T {
-    const hit = this.entries.get(session);
-    if (hit !== undefined && hit.events === session.events && hit.length === session.events.length) return hit.value;
+    if (this.session === session && this.events === session.events && this.length === session.events.length) return this.value as T;
     const value = compute(session);
-    this.entries.set(session, { events: session.events, length: session.events.length, value });
+    this.session = session;
+    this.events = session.events;
+    this.length = session.events.length;
+    this.value = value;
     return value;
   }
 }

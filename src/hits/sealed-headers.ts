@@ -54,14 +54,17 @@ export function keepEncoding(headers: Headers, bytes: Uint8Array): void {
  * of one client share one, so what it gave once it gives again. Other maps are computed anew.
  */
 export class SealedHeadersMemo<T> {
-  private readonly values = new WeakMap<Headers, T>();
+  // Kept on the map itself rather than in a WeakMap: a WeakMap's keys survive scavenges, and
+  // the worker reads a sealed map per session it decodes.
+  private readonly key = Symbol('sealed header map memo');
 
   get(headers: Headers, compute: (headers: Headers) => T): T {
     if (!isSealed(headers)) return compute(headers);
-    let value = this.values.get(headers);
+    const holder = headers as Headers & Record<symbol, T | undefined>;
+    let value = holder[this.key];
     if (value === undefined) {
       value = compute(headers);
-      this.values.set(headers, value);
+      Object.defineProperty(holder, this.key, { value });
     }
     return value;
   }

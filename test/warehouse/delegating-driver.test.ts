@@ -65,19 +65,22 @@ test('decorators keep the positional write path all the way down, and each sees 
   assert.is(captured.length, 2, 'the watched client id gets its two rows');
 });
 
-test('a failed write reaches the caller and is neither counted nor recorded', async () => {
+/** A write against a failing warehouse: the failure reaches the caller and nothing is counted or recorded. */
+async function failedWriteLeavesNoTrace(write: (outer: CountingDriver) => Promise<void>): Promise<void> {
   const inner = new RecordingDriver();
   const { outer, ledger } = stack(inner);
   inner.failNext = true;
   try {
-    await outer.writeBatch('events', schema, batch);
+    await write(outer);
     assert.unreachable('the write should fail');
   } catch (err) {
     assert.is((err as Error).message, 'warehouse down');
   }
   assert.is(outer.rows, 0);
   assert.equal(ledger.entries(), []);
-});
+}
+
+test('a failed write reaches the caller and is neither counted nor recorded', () => failedWriteLeavesNoTrace((outer) => outer.writeBatch('events', schema, batch)));
 
 test('a driver without writeBatch gets the rows as objects', async () => {
   const inner = new RecordingDriver();
@@ -111,21 +114,13 @@ test('a streamed write passes every decorator: counted, measured and captured on
   assert.is(hub.watch('watched').filter((e) => e.kind === 'row').length, 2);
 });
 
-test('a streamed write that fails is neither counted nor recorded', async () => {
-  const inner = new RecordingDriver();
-  const { outer, ledger } = stack(inner);
-  inner.failNext = true;
-  const stream = openRowStream(outer, 'events', schema, batch.fieldNames);
-  for (const row of batch.values) stream.add(row);
-  try {
-    await stream.end();
-    assert.unreachable('the write should fail');
-  } catch (err) {
-    assert.is((err as Error).message, 'warehouse down');
-  }
-  assert.is(outer.rows, 0);
-  assert.equal(ledger.entries(), []);
-});
+test('a streamed write that fails is neither counted nor recorded', () =>
+  failedWriteLeavesNoTrace((outer) => {
+    const stream = openRowStream(outer, 'events', schema, batch.fieldNames);
+    for (const row of batch.values) stream.add(row);
+    return stream.end();
+  }),
+);
 
 test('a driver with streams of its own gets the rows one by one through the decorators', async () => {
   const added: (readonly unknown[])[] = [];

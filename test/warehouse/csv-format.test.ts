@@ -3,6 +3,7 @@ import { Bool, DateDay, Field, Float32, Float64, Int32, Int64, List, Schema, Str
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CsvFormat, csvField, csvLine, csvRows, type ByteSink } from '../../src/warehouse/files/index.js';
+import { csvValueBytes } from '../../src/warehouse/files/csv-bytes.js';
 import {
   formatCell,
   formatDateValue,
@@ -262,7 +263,7 @@ test('positional CSV lines match the general cell formatting, value for value, r
     rows.push(schema.fields.map((_, j) => pool[(Math.floor(k / 2) + j * 7) % pool.length]));
   }
   const names = schema.fields.map((f) => f.name);
-  const fast = Buffer.from(new CsvFormat().encodeValues(schema, names, rows)).toString('utf8');
+  const fast = Buffer.from(csvValueBytes(schema, names, rows)).toString('utf8');
   const general = rows.map((r) => csvLine(r.map((v, j) => formatCell(v, schema.fields[j]!.type)))).join('');
   assert.is(fast, general);
   assert.is(csvRows(schema, rows.map((r) => Object.fromEntries(names.map((n, j) => [n, r[j]])))), general, 'rows as objects print the same');
@@ -305,7 +306,7 @@ test('positional CSV lines match the general cell formatting on random text and 
   // One row far longer than the writer's first guess, so its buffer has to grow.
   rows.push(['x'.repeat(100_000) + '"', ['ż'.repeat(50_000)], { k: '"'.repeat(10_000) }]);
   const names = schema.fields.map((f) => f.name);
-  const fast = Buffer.from(new CsvFormat().encodeValues(schema, names, rows));
+  const fast = Buffer.from(csvValueBytes(schema, names, rows));
   // Compared as UTF-8 bytes: a lone surrogate becomes U+FFFD in both.
   const general = Buffer.from(rows.map((r) => csvLine(r.map((v, j) => formatCell(v, schema.fields[j]!.type)))).join(''), 'utf8');
   assert.ok(fast.equals(general), 'same bytes as the general formatting');
@@ -348,7 +349,7 @@ test('positional CSV lines: cells a row shares at its end with the previous row 
   const names = ['g', 't', 'n', 'b', 'f', 'i', 's'];
   const positional = rows.map((r) => names.map((n) => r[schema.fields.findIndex((f) => f.name === n)]));
   const wider = new Schema([...schema.fields, new Field('missing', new Utf8())]);
-  const fast = Buffer.from(new CsvFormat().encodeValues(wider, names, positional)).toString('utf8');
+  const fast = Buffer.from(csvValueBytes(wider, names, positional)).toString('utf8');
   const general = rows.map((r) => csvLine([...r.map((v, j) => formatCell(v, schema.fields[j]!.type)), null])).join('');
   assert.is(fast, general);
 });

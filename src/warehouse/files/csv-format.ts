@@ -32,6 +32,9 @@ export interface CsvFormatOptions {
   compressionLevel?: number;
 }
 
+/** A write of the session writer is about a thousand rows. */
+const DEFAULT_EXPECTED_ROWS = 1000;
+
 export class CsvFormat implements SegmentFormat {
   readonly extension: string;
   private readonly gzip: boolean;
@@ -47,13 +50,8 @@ export class CsvFormat implements SegmentFormat {
     return new CsvSegmentWriter(schema, this.gzip ? new GzipSink(sink, this.level) : sink);
   }
 
-  encodeValues(schema: Schema, fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Uint8Array {
-    return csvValueBytes(schema, fieldNames, values);
-  }
-
-  rowEncoder(schema: Schema, fieldNames: readonly string[]): RowEncoder {
-    // A write of the session writer is about a thousand rows.
-    return new CsvRowEncoder(schema, fieldNames, 1000);
+  rowEncoder(schema: Schema, fieldNames: readonly string[], expectedRows = DEFAULT_EXPECTED_ROWS): RowEncoder {
+    return new CsvRowEncoder(schema, fieldNames, expectedRows);
   }
 }
 

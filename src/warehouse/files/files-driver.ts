@@ -152,12 +152,12 @@ export class FilesDriver implements Driver {
 
   async writeBatch(table: string, schema: Schema, batch: RowBatch, options: WriteOptions = {}): Promise<void> {
     if (batch.values.length === 0) return;
-    const encodeValues = this.format.encodeValues?.bind(this.format);
-    await this.spoolFrame(table, schema, options, (spooledAt, batchId) =>
-      encodeValues === undefined
-        ? encodeValuesFrame(batch, spooledAt, batchId)
-        : encodeEncodedFrame(encodeValues(schema, batch.fieldNames, batch.values), batch.values.length, spooledAt, batchId),
-    );
+    await this.spoolFrame(table, schema, options, (spooledAt, batchId) => {
+      const encoder = this.format.rowEncoder?.(schema, batch.fieldNames, batch.values.length);
+      if (encoder === undefined) return encodeValuesFrame(batch, spooledAt, batchId);
+      for (const row of batch.values) encoder.add(row);
+      return encodeEncodedFrame(encoder.bytes(), encoder.rowCount, spooledAt, batchId);
+    });
   }
 
   /** Rows encoded by the format as they come, when it can (CSV); otherwise collected for `writeBatch`. */

@@ -14,7 +14,7 @@ export interface ByteSink {
 
 export interface SegmentWriter {
   writeRows(rows: readonly Row[]): Promise<void>;
-  /** Rows the format's `encodeValues` produced, under the same schema. */
+  /** Rows the format's `rowEncoder` produced, under the same schema. */
   writeEncoded?(bytes: Uint8Array): Promise<void>;
   /** Rows given positionally: `values[i][j]` is field `fieldNames[j]` of row i. */
   writeValues?(fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Promise<void>;
@@ -27,12 +27,11 @@ export interface SegmentFormat {
   readonly extension: string;
   open(schema: Schema, sink: ByteSink): SegmentWriter;
   /**
-   * Rows in the format's own bytes, for formats whose rows concatenate (CSV lines, not Parquet
-   * pages); the driver then spools these bytes instead of the values.
+   * Rows in the format's own bytes as they are added, for formats whose rows concatenate (CSV
+   * lines, not Parquet pages); the driver then spools these bytes instead of the values.
+   * `expectedRows` only sizes the first buffer.
    */
-  encodeValues?(schema: Schema, fieldNames: readonly string[], values: readonly (readonly unknown[])[]): Uint8Array;
-  /** `encodeValues` one row at a time, for formats that have it. */
-  rowEncoder?(schema: Schema, fieldNames: readonly string[]): RowEncoder;
+  rowEncoder?(schema: Schema, fieldNames: readonly string[], expectedRows?: number): RowEncoder;
 }
 
 /** Rows turned into a format's bytes as they are added. */

@@ -115,7 +115,8 @@ interface RowPlan {
   readonly readRow: ReturnType<typeof rowReader>;
 }
 
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
+/** Whether two field lists are the same names in the same order. */
+export function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a === b || (a.length === b.length && a.every((n, i) => n === b[i]));
 }
 

@@ -3,7 +3,7 @@ import type { Logger } from '../monitoring/logger.js';
 import { silentLogger } from '../monitoring/logger.js';
 import type { ColumnSet } from '../schema/column.js';
 import { errorMessage, isRetryableColumnError } from '../schema/errors.js';
-import { BrokenFilteringLayout, type TableRows } from '../schema/layout.js';
+import { BrokenFilteringLayout, sameNames, type TableRows } from '../schema/layout.js';
 import { openRowStream, type RowStream } from '../warehouse/row-stream.js';
 import { forgetParsedParams } from '../hits/hit.js';
 import type { PropertySchema, PropertySchemaRegistry } from '../schema/property-schema.js';
@@ -83,8 +83,6 @@ interface TableWrite {
   readonly fieldNames: readonly string[];
   readonly idAt: number;
   readonly batchId: BatchIdHash;
-  /** The last field list of the layout's rows found equal to `fieldNames` (one array per layout). */
-  sameAs: readonly string[] | null;
 }
 
 /**
@@ -92,9 +90,10 @@ interface TableWrite {
  *
  * Per session: event columns (each column over all events), then the session modifier (split
  * and traffic filter), then for each resulting session its session-scoped columns and its
- * session columns. Rows go through the layout with broken sessions and events left out, and
- * each table gets one `driver.write`. A retryable column error or a driver failure rejects
- * the whole call, so the caller can retry it; nothing is partially retried here.
+ * session columns. Rows go through the layout with broken sessions and events left out; a
+ * session's rows go into its tables' writes (`RowStream`s) as soon as they are made, and each
+ * table's write ends once every session is computed. A retryable column error or a driver
+ * failure rejects the whole call, so the caller can retry it; nothing is partially retried here.
  *
  * Unlike the reference, a failing event column does not skip the later events of the session:
  * it marks the failing event broken and keeps computing the column for the others.
@@ -171,21 +170,20 @@ export class ColumnSessionWriter implements SessionWriter {
     if (write === undefined) {
       const tableSchema = schema.tables.find((t) => t.table === entry.table);
       if (tableSchema === undefined) throw new Error(`layout produced rows for table "${entry.table}" that has no schema`);
-      const fieldNames = tableSchema.schema.fields.map((f) => f.name);
+      // The layout's own field list (one array per column set), so later sessions match it by identity.
+      const fieldNames = positional?.fieldNames ?? tableSchema.schema.fields.map((f) => f.name);
       write = {
         table: entry.table,
         stream: openRowStream(this.options.driver, entry.table, tableSchema.schema, fieldNames),
         fieldNames,
         idAt: fieldNames.indexOf('id'),
         batchId: new BatchIdHash(entry.table),
-        sameAs: null,
       };
       own.set(entry.table, write);
       writes.push(write);
     }
     const { stream, idAt, batchId } = write;
-    if (positional !== undefined && (positional.fieldNames === write.sameAs || sameNames(positional.fieldNames, write.fieldNames))) {
-      write.sameAs = positional.fieldNames;
+    if (positional !== undefined && sameNames(positional.fieldNames, write.fieldNames)) {
       for (const row of positional.values) {
         stream.add(row);
         batchId.add(idAt === -1 ? undefined : row[idAt]);
@@ -240,10 +238,6 @@ export class ColumnSessionWriter implements SessionWriter {
     }
   }
 
-}
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  return a === b || (a.length === b.length && a.every((n, i) => n === b[i]));
 }
 
 /** Values no longer needed once a session's rows are made; a frozen object, so a late write fails loudly. */

@@ -9,7 +9,7 @@ import { rowsOf, type Driver, type WriteOptions } from './driver.js';
  * a write's rows held until its end were what the garbage collector spent its time copying.
  */
 export interface RowStream {
-  /** One row, values in the stream's field order. The stream keeps the array at most until the next `add`. */
+  /** One row, values in the stream's field order. A stream may keep the array, so the caller does not change it afterwards. */
   add(row: readonly unknown[]): void;
   readonly rowCount: number;
   /** Writes every row added as one write; `options.batchId` as for `Driver.writeBatch`. Call it once. */

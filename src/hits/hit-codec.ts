@@ -245,15 +245,21 @@ export function decodeHitItems(items: readonly Uint8Array[]): Hit[] {
  */
 const storedItems = new WeakMap<Hit, Uint8Array>();
 
-export function encodeHits(hits: readonly Hit[]): Uint8Array {
-  let allStored = hits.length > 0;
-  for (const h of hits) {
-    if (!storedItems.has(h)) {
-      allStored = false;
-      break;
-    }
+/** The stored item bytes of every hit, or undefined when any hit was not decoded from storage. */
+export function storedItemsOf(hits: readonly Hit[]): Uint8Array[] | undefined {
+  if (hits.length === 0) return undefined;
+  const items: Uint8Array[] = new Array(hits.length);
+  for (let i = 0; i < hits.length; i++) {
+    const item = storedItems.get(hits[i]!);
+    if (item === undefined) return undefined;
+    items[i] = item;
   }
-  if (allStored) return assembleHits(hits.map((h) => storedItems.get(h)!));
+  return items;
+}
+
+export function encodeHits(hits: readonly Hit[]): Uint8Array {
+  const items = storedItemsOf(hits);
+  if (items !== undefined) return assembleHits(items);
   return encoder.encode([HIT_FORMAT_VERSION, hits.map(hitToWire)]);
 }
 

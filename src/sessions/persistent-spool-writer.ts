@@ -131,7 +131,8 @@ export class PersistentSpoolWriter implements SessionWriter {
           this.logger.debug('sessions already spooled under this write id; not spooling them again', { write_id: id });
           return;
         }
-        await this.spool.append(propertyId, encodeSessionFrame(group, id));
+        // The frame is fresh memory of its own: appended as a piece, it is not copied again.
+        await this.spool.append(propertyId, [encodeSessionFrame(group, id)]);
         if (id !== null) this.remember(id);
       }),
     );

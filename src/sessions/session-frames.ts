@@ -9,7 +9,8 @@
  * spool is private to Cairn, so the version only has to protect against a newer build's files.
  */
 import { plainCborEncoder, safeCborDecoder } from '../hits/cbor.js';
-import { decodeHits, encodeHits } from '../hits/hit-codec.js';
+import { decodeHits, encodeHits, HIT_FORMAT_VERSION, storedItemsOf } from '../hits/hit-codec.js';
+import { CborWriter, cborHeadSize, cborScalarSize } from '../storage/cbor-prefix.js';
 import { newEvent, newSession, type Session } from '../schema/session.js';
 
 export const SESSION_FRAME_VERSION = 2;
@@ -23,8 +24,43 @@ const encoder = plainCborEncoder;
 
 const decoder = safeCborDecoder;
 
+/**
+ * The frame's bytes, in memory of its own (never a view of an encoder's shared buffer), so a
+ * spool may write them as a piece without copying them.
+ */
 export function encodeSessionFrame(sessions: readonly Session[], writeId: string | null = null): Uint8Array {
-  return encoder.encode([SESSION_FRAME_VERSION, sessions.map((s) => encodeHits(s.events.map((e) => e.hit))), writeId]);
+  return storedSessionFrame(sessions, writeId) ?? Uint8Array.from(encoder.encode([SESSION_FRAME_VERSION, sessions.map((s) => encodeHits(s.events.map((e) => e.hit))), writeId]));
+}
+
+/**
+ * The frame written directly from the bytes its hits were stored as (closed sessions come
+ * from the state store so): one buffer, each hit copied once. Assembling each session's hits
+ * into a buffer of its own and then encoding the frame copied every hit twice. The bytes are
+ * the ones cbor-x writes for the same frame. Undefined when any hit has no stored bytes.
+ */
+function storedSessionFrame(sessions: readonly Session[], writeId: string | null): Buffer | undefined {
+  const itemsOf: Uint8Array[][] = [];
+  const lengths: number[] = [];
+  let size = 1 + cborScalarSize(SESSION_FRAME_VERSION) + cborHeadSize(sessions.length) + cborScalarSize(writeId);
+  for (const session of sessions) {
+    const items = storedItemsOf(session.events.map((e) => e.hit));
+    if (items === undefined) return undefined;
+    // The hit codec's batch envelope, [version, [items…]], then the items.
+    let length = 1 + cborScalarSize(HIT_FORMAT_VERSION) + cborHeadSize(items.length);
+    for (const item of items) length += item.byteLength;
+    itemsOf.push(items);
+    lengths.push(length);
+    size += cborHeadSize(length) + length;
+  }
+  const w = new CborWriter(size).arrayHead(3).scalar(SESSION_FRAME_VERSION).arrayHead(sessions.length);
+  for (let s = 0; s < itemsOf.length; s++) {
+    const items = itemsOf[s]!;
+    w.bytesHead(lengths[s]!).arrayHead(2).scalar(HIT_FORMAT_VERSION).arrayHead(items.length);
+    for (const item of items) w.raw(item);
+  }
+  w.scalar(writeId);
+  if (w.length !== size) throw new Error(`session frame: wrote ${w.length} bytes of ${size}`);
+  return w.buffer;
 }
 
 /** The write id a frame was appended under (null when none), without decoding its hits. */

@@ -1,4 +1,4 @@
-import { writeAllAndSync } from './durable-write.js';
+import { payloadLength, writeAllAndSync } from './durable-write.js';
 import { StartOnce } from './start-once.js';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,8 +6,8 @@ import { silentLogger, type Logger } from '../monitoring/logger.js';
 import { fsyncDirectory, isNotFound } from '../queue/filesystem/fs-util.js';
 import { realTimers, type TimerHandle, type Timers } from '../queue/timers.js';
 import { SpoolClosedError, SpoolFlushError, SpoolFullError, SpoolKeyError, type SpoolKeyFailure } from './errors.js';
-import { encodeFrame, FrameFileReader, MAX_FRAME_PAYLOAD_BYTES } from './frame-reader.js';
-import type { Spool, SpoolFailureStrategy, SpoolFlushHandler } from './spool.js';
+import { encodeFrame, FRAME_HEADER_BYTES, frameHeader, FrameFileReader, MAX_FRAME_PAYLOAD_BYTES } from './frame-reader.js';
+import type { Spool, SpoolFailureStrategy, SpoolFlushHandler, SpoolPayload } from './spool.js';
 import {
   ACTIVE_SUFFIX,
   activeFileName,
@@ -63,7 +63,9 @@ export const FILE_SPOOL_DEFAULTS = {
 const THRESHOLD_RETRY_MS = 10;
 
 interface PendingAppend {
-  frame: Buffer;
+  /** The frame as it is written: one copied buffer, or the length prefix and the caller's pieces. */
+  pieces: Uint8Array[];
+  bytes: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -243,12 +245,13 @@ export class FileSpool implements Spool {
 
   // ---- appending ----------------------------------------------------------------------------
 
-  append(key: string, payload: Uint8Array): Promise<void> {
+  append(key: string, payload: SpoolPayload): Promise<void> {
     try {
       if (this.closed) throw new SpoolClosedError();
       const encodedKey = encodeSpoolKey(key);
-      if (payload.byteLength > MAX_FRAME_PAYLOAD_BYTES) {
-        throw new RangeError(`spool payload of ${payload.byteLength} bytes exceeds the frame limit of ${MAX_FRAME_PAYLOAD_BYTES}`);
+      const payloadBytes = payloadLength(payload);
+      if (payloadBytes > MAX_FRAME_PAYLOAD_BYTES) {
+        throw new RangeError(`spool payload of ${payloadBytes} bytes exceeds the frame limit of ${MAX_FRAME_PAYLOAD_BYTES}`);
       }
       // Once started, an append is queued synchronously, so one made before `close()` is never refused by it.
       if (this.recovered) return this.enqueue(key, encodedKey, payload);
@@ -258,20 +261,21 @@ export class FileSpool implements Spool {
     }
   }
 
-  private enqueue(key: string, encodedKey: string, payload: Uint8Array): Promise<void> {
+  private enqueue(key: string, encodedKey: string, payload: SpoolPayload): Promise<void> {
     if (this.closed) throw new SpoolClosedError();
-    const frame = encodeFrame(payload);
-    if (this.maxTotalBytes > 0 && this.totalBytes + frame.byteLength > this.maxTotalBytes) {
-      throw new SpoolFullError(`spool ${this.directory} holds ${this.totalBytes} bytes; ${frame.byteLength} more would exceed its limit of ${this.maxTotalBytes}`);
+    const pieces = payload instanceof Uint8Array ? [encodeFrame(payload)] : [frameHeader(payloadLength(payload)), ...payload];
+    const bytes = payloadLength(pieces);
+    if (this.maxTotalBytes > 0 && this.totalBytes + bytes > this.maxTotalBytes) {
+      throw new SpoolFullError(`spool ${this.directory} holds ${this.totalBytes} bytes; ${bytes} more would exceed its limit of ${this.maxTotalBytes}`);
     }
-    this.reservedBytes += frame.byteLength;
+    this.reservedBytes += bytes;
     let log = this.logs.get(key);
     if (log === undefined) {
       log = { key, path: join(this.directory, activeFileName(encodedKey)), handle: null, size: 0, queue: [], writer: null };
       this.logs.set(key, log);
     }
     const done = new Promise<void>((resolve, reject) => {
-      (log as ActiveLog).queue.push({ frame, resolve, reject });
+      (log as ActiveLog).queue.push({ pieces, bytes, resolve, reject });
     });
     if (log.writer === null) log.writer = this.writeQueued(log);
     return done;
@@ -301,19 +305,21 @@ export class FileSpool implements Spool {
 
   /** One write+fsync of a batch of appends; settles every one of them, never throws. */
   private async writeRound(log: ActiveLog, batch: PendingAppend[]): Promise<void> {
-    const data = batch.length === 1 ? (batch[0] as PendingAppend).frame : Buffer.concat(batch.map((a) => a.frame));
+    const pieces = batch.length === 1 ? (batch[0] as PendingAppend).pieces : batch.flatMap((a) => a.pieces);
+    let bytes = 0;
+    for (const a of batch) bytes += a.bytes;
     let written = false;
     try {
-      await this.writeAndSync(log, data);
+      await this.writeAndSync(log, pieces, bytes);
       written = true;
     } catch (err) {
       for (const a of batch) a.reject(err);
     } finally {
-      this.reservedBytes -= data.byteLength;
+      this.reservedBytes -= bytes;
     }
     if (!written) return;
-    this.diskBytes += data.byteLength;
-    this.appendedBytes += data.byteLength - 4 * batch.length;
+    this.diskBytes += bytes;
+    this.appendedBytes += bytes - FRAME_HEADER_BYTES * batch.length;
     this.appendedCount += batch.length;
     for (const a of batch) a.resolve();
     if (this.maxActiveSize > 0 && log.size >= this.maxActiveSize) {
@@ -327,7 +333,7 @@ export class FileSpool implements Spool {
     if (this.thresholdReached()) this.requestEarlyFlush();
   }
 
-  private async writeAndSync(log: ActiveLog, data: Buffer): Promise<void> {
+  private async writeAndSync(log: ActiveLog, pieces: readonly Uint8Array[], bytes: number): Promise<void> {
     let fh = log.handle;
     if (fh === null) {
       fh = await open(log.path, 'a', 0o600);
@@ -343,8 +349,8 @@ export class FileSpool implements Spool {
     }
     const start = log.size;
     try {
-      await writeAllAndSync(fh, data);
-      log.size += data.byteLength;
+      await writeAllAndSync(fh, pieces);
+      log.size += bytes;
     } catch (err) {
       // These appends fail, so their frames must not be flushed; and a torn frame left in the
       // middle of the file would misalign every frame written after it.

@@ -15,6 +15,13 @@ export function encodeFrame(payload: Uint8Array): Buffer {
   return out;
 }
 
+/** The length prefix of a frame whose payload has `payloadBytes` bytes. */
+export function frameHeader(payloadBytes: number): Buffer {
+  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+  out.writeUInt32LE(payloadBytes, 0);
+  return out;
+}
+
 /** Where reading stopped early because the file ends inside a frame. */
 export interface TruncatedTail {
   /** Offset of the torn frame's length prefix. */

@@ -5,9 +5,16 @@
  * succeeds. After too many consecutive failures of one key its files are deleted or
  * quarantined, as the failure strategy says.
  */
+/** One frame's payload: its bytes, or pieces whose concatenation they are. */
+export type SpoolPayload = Uint8Array | readonly Uint8Array[];
+
 export interface Spool {
-  /** Appends one frame and fsyncs before resolving. */
-  append(key: string, payload: Uint8Array): Promise<void>;
+  /**
+   * Appends one frame and fsyncs before resolving. A payload given as a list of pieces is one
+   * frame of their concatenation, written without copying them, so the pieces must not change
+   * until the append settles; a single buffer is copied at once and may be reused.
+   */
+  append(key: string, payload: SpoolPayload): Promise<void>;
   /** Runs one flush cycle now (also used before shutdown). */
   flush(): Promise<void>;
   /** Stops the flush loop, runs a final flush if configured, and refuses further appends. */

@@ -5,6 +5,8 @@ import * as assert from 'uvu/assert';
 import { SpoolClosedError, SpoolFlushError, SpoolFullError, SpoolKeyError } from '../../src/spools/errors.js';
 import { FileSpool } from '../../src/spools/file-spool.js';
 import { encodeFrame } from '../../src/spools/frame-reader.js';
+import { payloadLength, writeAllAndSync } from '../../src/spools/durable-write.js';
+import { open, type FileHandle } from 'node:fs/promises';
 import { FakeTimers, recordingLogger, tempDir, waitFor } from '../queue/helpers.js';
 import { gate, recordingHandler, text } from './helpers.js';
 
@@ -34,6 +36,50 @@ test('append then flush: every key gets its frames in order, in batches of at mo
     await spool.flush();
     assert.is(rec.calls.length, calls, 'nothing left to flush');
     await spool.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test('a payload of pieces is one frame of their concatenation; a single buffer is copied when appended, pieces are not', async () => {
+  const { dir, cleanup } = tempDir('spool');
+  try {
+    const rec = recordingHandler();
+    const spool = await FileSpool.open({ directory: dir, handler: rec.handler, flushBatchSize: 1000 });
+    // More pieces than one writev takes, empty ones among them, in frames queued together.
+    const many = Array.from({ length: 2500 }, (_, i) => text(i % 7 === 0 ? '' : String(i % 10)));
+    const single = text('single');
+    const appends = [spool.append('k', [text('head:'), text(''), text('body')]), spool.append('k', many), spool.append('k', single), spool.append('k', [])];
+    single.fill(0x21);
+    await Promise.all(appends);
+    await spool.close();
+    assert.equal(rec.framesOf('k'), ['head:body', many.map((p) => Buffer.from(p).toString()).join(''), 'single', '']);
+  } finally {
+    cleanup();
+  }
+});
+
+test('writeAllAndSync writes pieces in order across partial writes and the per-call limit of buffers', async () => {
+  const { dir, cleanup } = tempDir('spool');
+  try {
+    const path = join(dir, 'pieces');
+    const pieces = Array.from({ length: 3000 }, (_, i) => Buffer.alloc(i % 5 === 0 ? 0 : i % 50 === 1 ? 2500 : (i * 37) % 300, i % 251));
+    const fh = await open(path, 'w');
+    // A handle whose writev takes at most 1,000 bytes a call, as a full disk or a signal might.
+    const partial = Object.create(fh) as FileHandle;
+    let calls = 0;
+    partial.writev = async <T extends readonly NodeJS.ArrayBufferView[]>(buffers: T) => {
+      calls++;
+      assert.ok(buffers.length <= 1024, `${buffers.length} buffers in one call`);
+      const bytes = Buffer.concat(buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))).subarray(0, 1000);
+      const { bytesWritten } = await fh.write(bytes);
+      return { bytesWritten, buffers };
+    };
+    await writeAllAndSync(partial, pieces);
+    await fh.close();
+    assert.equal(readFileSync(path), Buffer.concat(pieces));
+    assert.ok(calls > 3);
+    assert.is(payloadLength(pieces), Buffer.concat(pieces).byteLength);
   } finally {
     cleanup();
   }

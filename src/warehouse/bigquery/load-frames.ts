@@ -4,7 +4,8 @@
  * so the job id derived from a spool file's first frame names that file's rows and no others.
  */
 import { randomBytes } from 'node:crypto';
-import { Decoder, Encoder } from 'cbor-x';
+import { Decoder } from 'cbor-x';
+import { cborArrayEndingInBytes } from '../../storage/cbor-prefix.js';
 
 const FRAME_VERSION = 1;
 
@@ -19,11 +20,11 @@ export class LoadFrameError extends Error {
   override readonly name = 'LoadFrameError';
 }
 
-const encoder = new Encoder({ useRecords: false, structuredClone: false, pack: false, bundleStrings: false });
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, structuredClone: false });
 
-export function encodeLoadFrame(ndjson: Uint8Array, rowCount: number, batchId: string | null): Uint8Array {
-  return encoder.encode([FRAME_VERSION, randomBytes(8).toString('hex'), batchId, rowCount, ndjson]);
+/** The frame as its head and the NDJSON bytes, to be appended as pieces (the NDJSON is not copied). */
+export function encodeLoadFrame(ndjson: Uint8Array, rowCount: number, batchId: string | null): [Buffer, Uint8Array] {
+  return cborArrayEndingInBytes([FRAME_VERSION, randomBytes(8).toString('hex'), batchId, rowCount], ndjson);
 }
 
 export function decodeLoadFrame(bytes: Uint8Array): LoadFrame {

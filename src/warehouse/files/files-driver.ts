@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import type { Field, Schema } from 'apache-arrow';
 import { silentLogger, type Logger } from '../../monitoring/logger.js';
 import type { Timers } from '../../queue/timers.js';
-import type { NextBatch, Spool, SpoolFlushHandler } from '../../spools/spool.js';
+import type { NextBatch, Spool, SpoolFlushHandler, SpoolPayload } from '../../spools/spool.js';
 import type { Driver, Row, RowBatch, WriteOptions } from '../driver.js';
 import { ColumnAlreadyExistsError, TableAlreadyExistsError, TableNotFoundError } from '../errors.js';
 import { findMissingColumns, type TypeComparer } from '../schema-diff.js';
@@ -174,7 +174,7 @@ export class FilesDriver implements Driver {
     table: string,
     schema: Schema,
     options: WriteOptions,
-    frame: (spooledAt: number, batchId: string | null) => Uint8Array,
+    frame: (spooledAt: number, batchId: string | null) => SpoolPayload,
   ): Promise<void> {
     const batchId = options.batchId ?? null;
     if (batchId !== null && this.ledger.has(batchId)) {

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Decoder, Encoder } from 'cbor-x';
 import type { Row, RowBatch } from '../driver.js';
+import { cborArrayEndingInBytes } from '../../storage/cbor-prefix.js';
 
 const FRAME_VERSION = 3;
 /** Rows already in the segment format's bytes (CSV lines), concatenated as they are at flush. */
@@ -51,10 +52,12 @@ export function encodeValuesFrame(batch: RowBatch, spooledAt: number, batchId: s
 /**
  * A frame of rows already written in the segment format (e.g. CSV lines): the costly part of a
  * flush, turning values into text, happens once on the way in, and the spool holds no second
- * copy of every value to decode again.
+ * copy of every value to decode again. The frame comes as its head and the rows' bytes, to be
+ * appended as pieces.
  */
-export function encodeEncodedFrame(bytes: Uint8Array, rowCount: number, spooledAt: number, batchId: string | null = null): Uint8Array {
-  return encoder.encode([ENCODED_FRAME_VERSION, spooledAt, randomBytes(8).toString('hex'), batchId, rowCount, bytes]);
+export function encodeEncodedFrame(bytes: Uint8Array, rowCount: number, spooledAt: number, batchId: string | null = null): [Buffer, Uint8Array] {
+  // Written as two pieces, so that the spool writes the rows' bytes without a copy.
+  return cborArrayEndingInBytes([ENCODED_FRAME_VERSION, spooledAt, randomBytes(8).toString('hex'), batchId, rowCount], bytes);
 }
 
 /** The batch id of a frame without rebuilding its rows (null when absent or unreadable). */

@@ -55,6 +55,8 @@ export interface IntakeReport {
 interface PreparedHit {
   hit: Hit;
   settings: PropertySettings;
+  /** The hit's server-received time, read once: requests may be classes with accessors. */
+  time: number;
   due: number;
   identifiers: IdentifierKey[];
 }
@@ -70,7 +72,6 @@ function identifiersOf(hit: Hit): IdentifierKey[] {
   return out;
 }
 
-/** A private copy: intake writes metadata and may rewrite the client id. */
 /** Stamps intake computes again from the hit and the property's current settings. */
 const RECOMPUTED = new Set([ISOLATED_SESSION_STAMP, ISOLATED_USER_ID_STAMP, ISOLATED_GA_SESSION_STAMP]);
 
@@ -87,6 +88,11 @@ function copyOfHit(hit: Hit): Hit {
     else metadata[key] = hit.metadata[key]!;
   }
   return { ...hit, metadata };
+}
+
+function inTimeOrder(hits: readonly PreparedHit[]): boolean {
+  for (let i = 1; i < hits.length; i++) if (hits[i]!.time < hits[i - 1]!.time) return false;
+  return true;
 }
 
 // Conflicts are per property: a client id seen in two properties is two clients.
@@ -119,8 +125,9 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
       if (gaSession !== undefined) hit.metadata[ISOLATED_GA_SESSION_STAMP] = gaSession;
     }
     if (settings.joinByUserId && hit.userId !== null) hit.metadata[ISOLATED_USER_ID_STAMP] = isolatedUserIdStamp(hit.propertyId, hit.userId);
-    const due = dueBucket(hit.request.serverReceivedTime, settings.sessionTimeoutMs);
-    prepared.push({ hit, settings, due, identifiers: identifiersOf(hit) });
+    const time = hit.request.serverReceivedTime;
+    const due = dueBucket(time, settings.sessionTimeoutMs);
+    prepared.push({ hit, settings, time, due, identifiers: identifiersOf(hit) });
   }
 
   // A hit whose due bucket the clock has reached belongs to a session that is closed or about
@@ -148,8 +155,9 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
       cursor,
     });
   }
-  // Stable: hits of one request share a time and keep their request order.
-  kept.sort((a, b) => a.hit.request.serverReceivedTime - b.hit.request.serverReceivedTime);
+  // Stable: hits of one request share a time and keep their request order. A queue task holds
+  // hits in arrival order, so the sort is mostly a check.
+  if (!inTimeOrder(kept)) kept.sort((a, b) => a.time - b.time);
 
   ctx.store.transaction(() => {
     // Claim each identifier; the first client to claim one owns it. A client that meets an
@@ -183,7 +191,7 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
       }
       const psId = isolatedClientId(hit.propertyId, hit.authoritativeClientId);
       hit.metadata[ISOLATED_CLIENT_ID] = psId;
-      const time = hit.request.serverReceivedTime;
+      const time = p.time;
       const stored: NewHit = { hitId: hit.id, receivedMs: time, payload: encodeHit(hit) };
       const group = groups.get(psId);
       if (group === undefined) groups.set(psId, { due: p.due, firstHitMs: time, hits: [stored] });
@@ -217,6 +225,6 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
   });
 
   const last = kept[kept.length - 1];
-  report.lastHitTimeMs = last?.hit.request.serverReceivedTime;
+  report.lastHitTimeMs = last?.time;
   return report;
 }

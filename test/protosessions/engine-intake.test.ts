@@ -152,6 +152,21 @@ test('the due bucket keeps the maximum: an older hit arriving later does not clo
   }
 });
 
+test('a batch out of time order is stored in time order, hits of the same time in arrival order', async () => {
+  const h = harness();
+  try {
+    await h.engine.handleHits([hit({ client: 'x', at: at(50), id: 'c' }), hit({ client: 'x', at: at(30), id: 'a' }), hit({ client: 'x', at: at(30), id: 'b' }), hit({ client: 'x', at: at(40), id: 'd' })]);
+    await h.engine.advanceTime(at(72));
+    await h.engine.closeDue();
+    assert.equal(h.closer.calls, [], 'due after the latest hit (50 s), not after the batch\'s last one (40 s)');
+    await h.engine.advanceTime(at(82));
+    await h.engine.closeDue();
+    assert.equal(h.closer.sessions(), [['a', 'b', 'd', 'c']]);
+  } finally {
+    await h.done();
+  }
+});
+
 test('re-delivering the same task gives the same closed sessions, without duplicate hits', async () => {
   const run = async (deliveries: number): Promise<string[][]> => {
     const h = harness();

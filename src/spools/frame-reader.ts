@@ -64,21 +64,26 @@ export class FrameFileReader {
     }
   }
 
-  /** Makes at least `n` unread bytes available; false when the file ends first. */
+  /**
+   * Makes at least `n` unread bytes available; false when the file ends first. The unread rest
+   * is copied to the front of a buffer that the file's bytes are then read into, so a large
+   * frame is read in place rather than gathered from chunks.
+   */
   private async fill(n: number): Promise<boolean> {
-    while (this.pending.byteLength < n && this.readOffset < this.size) {
-      const want = Math.min(Math.max(n - this.pending.byteLength, READ_CHUNK_BYTES), this.size - this.readOffset);
-      const chunk = Buffer.allocUnsafe(want);
-      let got = 0;
-      while (got < want) {
-        const { bytesRead } = await this.fh.read(chunk, got, want - got, this.readOffset + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      if (got === 0) break;
-      this.readOffset += got;
-      this.pending = this.pending.byteLength === 0 ? chunk.subarray(0, got) : Buffer.concat([this.pending, chunk.subarray(0, got)]);
+    const have = this.pending.byteLength;
+    if (have >= n) return true;
+    const want = Math.min(Math.max(n - have, READ_CHUNK_BYTES), this.size - this.readOffset);
+    if (want <= 0) return false;
+    const into = Buffer.allocUnsafe(have + want);
+    this.pending.copy(into, 0);
+    let got = 0;
+    while (got < want) {
+      const { bytesRead } = await this.fh.read(into, have + got, want - got, this.readOffset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
     }
+    this.readOffset += got;
+    this.pending = into.subarray(0, have + got);
     return this.pending.byteLength >= n;
   }
 

@@ -84,6 +84,21 @@ function text(): string {
   return n <= INTERNED_MAX_BYTES ? shortText(from, pos) : utf8Text(from, pos);
 }
 
+/**
+ * A text that never repeats (a hit's id): kept out of the table of recent texts below, where it
+ * would cost a hash and a copy of its bytes and push out a text that does repeat.
+ */
+function uniqueText(): string {
+  const n = length(0x60);
+  const from = pos;
+  if (from + n > end) throw GENERIC;
+  pos = from + n;
+  const b = buf;
+  let high = 0;
+  for (let i = from; i < pos; i++) high |= b[i]!;
+  return high < 0x80 ? latin1Slice.call(b, from, pos) : utf8Text(from, pos);
+}
+
 /*
  * Short ASCII texts repeat from hit to hit (metadata keys, event and property names, paths,
  * addresses, a session's stamps), so the last text read into each slot of a small table is
@@ -229,7 +244,7 @@ function headers(): Headers {
 /** One hit item; its parameters travel either as a list or as their raw query strings (layers). */
 function hitItem(): Hit {
   if (length(0x80) !== HIT_FIELD_COUNT) throw GENERIC;
-  const id = text();
+  const id = uniqueText();
   const authoritativeClientId = text();
   const clientId = text();
   const eventName = text();

@@ -164,15 +164,15 @@ class CsvBytes {
     if (proto !== Object.prototype && proto !== null) return false;
     const record = value as Record<string, unknown>;
     const sorted = sortedKeysOf(Object.keys(record));
+    const sortedBytes = keyBytesOf(sorted);
     this.ensure(1);
     this.buf[this.pos++] = 0x7b;
     // Keys always bring quotes, and a second key a comma.
     if (sorted.length > 0) this.sawSpecial = true;
     for (let i = 0; i < sorted.length; i++) {
-      const key = sorted[i]!;
-      const bytes = keyBytesOf(key);
+      const bytes = sortedBytes[i]!;
       this.copyBytes(i > 0 ? bytes.commaQuoted : bytes.quoted);
-      if (!this.json(record[key.name], depth + 1)) return false;
+      if (!this.json(record[sorted[i]!.name], depth + 1)) return false;
     }
     this.ensure(1);
     this.buf[this.pos++] = 0x7d;
@@ -245,16 +245,17 @@ interface KeyBytes {
   commaQuoted: Uint8Array;
 }
 
-const keyBytes = new WeakMap<SortedKey, KeyBytes>();
+// Per key list (one lookup per object rather than per key: an item has 27 keys).
+const keyBytes = new WeakMap<readonly SortedKey[], KeyBytes[]>();
 
-function keyBytesOf(key: SortedKey): KeyBytes {
-  let bytes = keyBytes.get(key);
+function keyBytesOf(keys: readonly SortedKey[]): KeyBytes[] {
+  let bytes = keyBytes.get(keys);
   if (bytes === undefined) {
-    bytes = {
+    bytes = keys.map((key) => ({
       quoted: Buffer.from(key.quoted.replaceAll('"', '""'), 'utf8'),
       commaQuoted: Buffer.from(key.commaQuoted.replaceAll('"', '""'), 'utf8'),
-    };
-    keyBytes.set(key, bytes);
+    }));
+    keyBytes.set(keys, bytes);
   }
   return bytes;
 }

@@ -29,7 +29,7 @@ const decoder = safeCborDecoder;
  * spool may write them as a piece without copying them.
  */
 export function encodeSessionFrame(sessions: readonly Session[], writeId: string | null = null): Uint8Array {
-  return storedSessionFrame(sessions, writeId) ?? Uint8Array.from(encoder.encode([SESSION_FRAME_VERSION, sessions.map((s) => encodeHits(s.events.map((e) => e.hit))), writeId]));
+  return storedSessionFrame(sessions, writeId) ?? Buffer.from(encoder.encode([SESSION_FRAME_VERSION, sessions.map((s) => encodeHits(s.events.map((e) => e.hit))), writeId]));
 }
 
 /**

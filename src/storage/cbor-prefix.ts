@@ -44,8 +44,14 @@ export class CborWriter {
     return this.at;
   }
 
+  /** Typed arrays drop writes past their end without a word, so every write checks first. */
+  private room(bytes: number): void {
+    if (this.buffer.length - this.at < bytes) throw new RangeError('CBOR writer: write runs past the end of the buffer');
+  }
+
   private head(major: number, n: number): void {
     if (!(n >= 0 && n <= 0xffffffff && Number.isInteger(n))) throw new RangeError(`CBOR length ${n} is out of range`);
+    this.room(cborHeadSize(n));
     const b = this.buffer;
     if (n < 0x18) b[this.at++] = major | n;
     else if (n < 0x100) {
@@ -72,17 +78,20 @@ export class CborWriter {
   }
 
   scalar(value: CborScalar): this {
-    if (value === null) this.buffer[this.at++] = NULL;
-    else if (typeof value === 'number') {
+    if (value === null) {
+      this.room(1);
+      this.buffer[this.at++] = NULL;
+    } else if (typeof value === 'number') {
       if (isSmallUnsigned(value)) this.head(MAJOR_UNSIGNED, value);
       else {
+        this.room(9);
         this.buffer[this.at++] = FLOAT64;
         this.at = this.buffer.writeDoubleBE(value, this.at);
       }
     } else {
       const length = Buffer.byteLength(value, 'utf8');
       this.head(MAJOR_TEXT, length);
-      if (this.buffer.length - this.at < length) throw new RangeError('CBOR writer: text runs past the end of the buffer');
+      this.room(length);
       this.at += this.buffer.write(value, this.at, 'utf8');
     }
     return this;
@@ -90,7 +99,7 @@ export class CborWriter {
 
   /** Copies bytes in as they are (already CBOR, or the content of a byte string whose head was written). */
   raw(bytes: Uint8Array): this {
-    if (this.buffer.length - this.at < bytes.byteLength) throw new RangeError('CBOR writer: bytes run past the end of the buffer');
+    this.room(bytes.byteLength);
     this.buffer.set(bytes, this.at);
     this.at += bytes.byteLength;
     return this;

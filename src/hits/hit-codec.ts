@@ -28,6 +28,7 @@ import { lazyRequest } from './hit.js';
 import { appendHitWireTo, lastAppended, SlabArena, writeHitWire } from './hit-wire-writer.js';
 import { readHitBatch, readHitFrame } from './hit-wire-reader.js';
 import { assertDecodable, parseLayers } from '../receiver/querystring.js';
+import { CborWriter, cborHeadSize, cborScalarSize } from '../storage/cbor-prefix.js';
 
 export const HIT_FORMAT_VERSION = 2;
 
@@ -101,16 +102,6 @@ export function encodeHitItemGeneric(hit: Hit): Uint8Array {
   return encoder.encode(hitToWire(hit));
 }
 
-function cborArrayHeader(n: number): Buffer {
-  if (n < 24) return Buffer.from([0x80 + n]);
-  if (n < 0x100) return Buffer.from([0x98, n]);
-  if (n < 0x10000) return Buffer.from([0x99, n >> 8, n & 0xff]);
-  const b = Buffer.alloc(5);
-  b[0] = 0x9a;
-  b.writeUInt32BE(n, 1);
-  return b;
-}
-
 /**
  * The bytes `encodeHits` would give for the hits whose items these are, as a list of pieces to
  * be taken in order: the envelope, then the items, where items written one after the other into
@@ -137,9 +128,21 @@ export function assembledPieces(items: readonly Uint8Array[]): Uint8Array[] {
   return pieces;
 }
 
+/** How many bytes come before `count` hit items in what `encodeHits` gives. */
+export function batchEnvelopeSize(count: number): number {
+  return 1 + cborScalarSize(HIT_FORMAT_VERSION) + cborHeadSize(count);
+}
+
+/** Writes the bytes that come before `count` hit items in what `encodeHits` gives: `[version, [`. */
+export function writeBatchEnvelope(w: CborWriter, count: number): void {
+  w.arrayHead(2).scalar(HIT_FORMAT_VERSION).arrayHead(count);
+}
+
 /** The bytes that come before `count` hit items in what `encodeHits` gives. */
 export function batchEnvelope(count: number): Uint8Array {
-  return Buffer.concat([Buffer.from([0x82, HIT_FORMAT_VERSION]), cborArrayHeader(count)]);
+  const w = new CborWriter(batchEnvelopeSize(count));
+  writeBatchEnvelope(w, count);
+  return w.bytes();
 }
 
 interface Run {

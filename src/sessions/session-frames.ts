@@ -9,7 +9,7 @@
  * spool is private to Cairn, so the version only has to protect against a newer build's files.
  */
 import { plainCborEncoder, safeCborDecoder } from '../hits/cbor.js';
-import { decodeHits, encodeHits, HIT_FORMAT_VERSION, storedItemsOf } from '../hits/hit-codec.js';
+import { batchEnvelopeSize, decodeHits, encodeHits, storedItemsOf, writeBatchEnvelope } from '../hits/hit-codec.js';
 import { CborWriter, cborHeadSize, cborScalarSize } from '../storage/cbor-prefix.js';
 import { newEvent, newSession, type Session } from '../schema/session.js';
 
@@ -45,8 +45,8 @@ function storedSessionFrame(sessions: readonly Session[], writeId: string | null
   for (const session of sessions) {
     const items = storedItemsOf(session.events.map((e) => e.hit));
     if (items === undefined) return undefined;
-    // The hit codec's batch envelope, [version, [items…]], then the items.
-    let length = 1 + cborScalarSize(HIT_FORMAT_VERSION) + cborHeadSize(items.length);
+    // The hit codec's batch of these items: its envelope, then the items.
+    let length = batchEnvelopeSize(items.length);
     for (const item of items) length += item.byteLength;
     itemsOf.push(items);
     lengths.push(length);
@@ -55,7 +55,7 @@ function storedSessionFrame(sessions: readonly Session[], writeId: string | null
   const w = new CborWriter(size).arrayHead(3).scalar(SESSION_FRAME_VERSION).arrayHead(sessions.length);
   for (let s = 0; s < itemsOf.length; s++) {
     const items = itemsOf[s]!;
-    w.bytesHead(lengths[s]!).arrayHead(2).scalar(HIT_FORMAT_VERSION).arrayHead(items.length);
+    writeBatchEnvelope(w.bytesHead(lengths[s]!), items.length);
     for (const item of items) w.raw(item);
   }
   w.scalar(writeId);

@@ -254,17 +254,17 @@ export class FileSpool implements Spool {
         throw new RangeError(`spool payload of ${payloadBytes} bytes exceeds the frame limit of ${MAX_FRAME_PAYLOAD_BYTES}`);
       }
       // Once started, an append is queued synchronously, so one made before `close()` is never refused by it.
-      if (this.recovered) return this.enqueue(key, encodedKey, payload);
-      return this.ready().then(() => this.enqueue(key, encodedKey, payload));
+      if (this.recovered) return this.enqueue(key, encodedKey, payload, payloadBytes);
+      return this.ready().then(() => this.enqueue(key, encodedKey, payload, payloadBytes));
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  private enqueue(key: string, encodedKey: string, payload: SpoolPayload): Promise<void> {
+  private enqueue(key: string, encodedKey: string, payload: SpoolPayload, payloadBytes: number): Promise<void> {
     if (this.closed) throw new SpoolClosedError();
-    const pieces = payload instanceof Uint8Array ? [encodeFrame(payload)] : [frameHeader(payloadLength(payload)), ...payload];
-    const bytes = payloadLength(pieces);
+    const pieces = payload instanceof Uint8Array ? [encodeFrame(payload)] : [frameHeader(payloadBytes), ...payload];
+    const bytes = FRAME_HEADER_BYTES + payloadBytes;
     if (this.maxTotalBytes > 0 && this.totalBytes + bytes > this.maxTotalBytes) {
       throw new SpoolFullError(`spool ${this.directory} holds ${this.totalBytes} bytes; ${bytes} more would exceed its limit of ${this.maxTotalBytes}`);
     }

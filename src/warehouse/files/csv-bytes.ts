@@ -128,7 +128,14 @@ class CsvBytes {
 
   private json(value: unknown, depth: number): boolean {
     if (value === null || value === undefined) {
-      this.ascii('null');
+      this.ensure(4);
+      const buf = this.buf;
+      const pos = this.pos;
+      buf[pos] = 0x6e;
+      buf[pos + 1] = 0x75;
+      buf[pos + 2] = 0x6c;
+      buf[pos + 3] = 0x6c;
+      this.pos = pos + 4;
       return true;
     }
     switch (typeof value) {
@@ -163,20 +170,21 @@ class CsvBytes {
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return false;
     const record = value as Record<string, unknown>;
-    const sorted = sortedKeysOf(Object.keys(record));
-    const sortedBytes = keyBytesOf(sorted);
+    const shape = objectShapeOf(sortedKeysOf(Object.keys(record)));
     this.ensure(1);
     this.buf[this.pos++] = 0x7b;
     // Keys always bring quotes, and a second key a comma.
-    if (sorted.length > 0) this.sawSpecial = true;
-    for (let i = 0; i < sorted.length; i++) {
-      const bytes = sortedBytes[i]!;
-      this.copyBytes(i > 0 ? bytes.commaQuoted : bytes.quoted);
-      if (!this.json(record[sorted[i]!.name], depth + 1)) return false;
-    }
+    if (shape.keys.length > 0) this.sawSpecial = true;
+    if (!shape.writeMembers(record, this, shape.keys, depth + 1)) return false;
     this.ensure(1);
     this.buf[this.pos++] = 0x7d;
     return true;
+  }
+
+  /** One member of an object: its key's bytes (`"name":`, with a comma before all but the first), then its value. */
+  member(key: Uint8Array, value: unknown, depth: number): boolean {
+    this.copyBytes(key);
+    return this.json(value, depth);
   }
 
   /** A JSON string literal with its quotes doubled. */
@@ -205,16 +213,20 @@ class CsvBytes {
   private copyBytes(bytes: Uint8Array): void {
     const n = bytes.length;
     this.ensure(n);
-    for (let i = 0; i < n; i++) this.buf[this.pos + i] = bytes[i]!;
-    this.pos += n;
+    const buf = this.buf;
+    const pos = this.pos;
+    for (let i = 0; i < n; i++) buf[pos + i] = bytes[i]!;
+    this.pos = pos + n;
   }
 
   /** Text known to be ASCII without quotes. */
   private ascii(text: string): void {
     const n = text.length;
     this.ensure(n);
-    for (let i = 0; i < n; i++) this.buf[this.pos + i] = text.charCodeAt(i);
-    this.pos += n;
+    const buf = this.buf;
+    const pos = this.pos;
+    for (let i = 0; i < n; i++) buf[pos + i] = text.charCodeAt(i);
+    this.pos = pos + n;
   }
 
   /** Any text, with its quotes doubled, as UTF-8. */
@@ -239,25 +251,30 @@ class CsvBytes {
   }
 }
 
-/** A key's `"name":` and `,"name":` with their quotes doubled, as UTF-8; every key has quotes. */
-interface KeyBytes {
-  quoted: Uint8Array;
-  commaQuoted: Uint8Array;
+/**
+ * How the objects of one key list are written: each key's bytes in Go's order (the first without
+ * its comma), and a function generated for the list that writes the members in that order. Its
+ * loads name their keys, so for objects that share a shape (an item's 27 fields, a parameter's
+ * three) each load is a cached one; a single load site with a computed key sees every key of
+ * every shape and falls back to a generic lookup.
+ */
+interface ObjectShape {
+  readonly keys: readonly Uint8Array[];
+  readonly writeMembers: (record: Record<string, unknown>, out: CsvBytes, keys: readonly Uint8Array[], depth: number) => boolean;
 }
 
-// Per key list (one lookup per object rather than per key: an item has 27 keys).
-const keyBytes = new WeakMap<readonly SortedKey[], KeyBytes[]>();
+// Per key list, one lookup per object.
+const objectShapes = new WeakMap<readonly SortedKey[], ObjectShape>();
 
-function keyBytesOf(keys: readonly SortedKey[]): KeyBytes[] {
-  let bytes = keyBytes.get(keys);
-  if (bytes === undefined) {
-    bytes = keys.map((key) => ({
-      quoted: Buffer.from(key.quoted.replaceAll('"', '""'), 'utf8'),
-      commaQuoted: Buffer.from(key.commaQuoted.replaceAll('"', '""'), 'utf8'),
-    }));
-    keyBytes.set(keys, bytes);
+function objectShapeOf(sorted: readonly SortedKey[]): ObjectShape {
+  let shape = objectShapes.get(sorted);
+  if (shape === undefined) {
+    const keys = sorted.map((key, i) => Buffer.from((i > 0 ? key.commaQuoted : key.quoted).replaceAll('"', '""'), 'utf8'));
+    const body = sorted.map((key, i) => `if (!out.member(keys[${i}], record[${JSON.stringify(key.name)}], depth)) return false;`).join('\n');
+    shape = { keys, writeMembers: new Function('record', 'out', 'keys', 'depth', `${body}\nreturn true;`) as ObjectShape['writeMembers'] };
+    objectShapes.set(sorted, shape);
   }
-  return bytes;
+  return shape;
 }
 
 /** Whether two cell values are certain to print the same: the same value, with 0 and -0 told apart. */

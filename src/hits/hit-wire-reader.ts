@@ -113,23 +113,22 @@ const internedBytes = new Uint8Array(INTERNED_SLOTS * INTERNED_MAX_BYTES);
 
 function shortText(from: number, to: number): string {
   const n = to - from;
+  // Locals: the module's `buf` is reassigned per input, and read through its binding in a loop
+  // it is loaded again on every step.
+  const b = buf;
   let hash = n;
   for (let i = from; i < to; i++) {
-    const c = buf[i]!;
+    const c = b[i]!;
     if (c >= 0x80) return utf8Text(from, to);
     hash = Math.imul(hash ^ c, 0x01000193);
   }
   const slot = (hash >>> 0) & (INTERNED_SLOTS - 1);
   const base = slot * INTERNED_MAX_BYTES;
   if (internedLength[slot] === n) {
-    let same = true;
-    for (let i = 0; i < n; i++) {
-      if (internedBytes[base + i] !== buf[from + i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return internedText[slot]!;
+    const kept = internedBytes;
+    let i = 0;
+    while (i < n && kept[base + i] === b[from + i]) i++;
+    if (i === n) return internedText[slot]!;
   }
   // ASCII reads the same as Latin-1, and Buffer's Latin-1 reader skips the UTF-8 checks.
   const value = latin1Slice.call(buf, from, to);

@@ -26,7 +26,7 @@ import { plainCborEncoder, safeCborDecoder } from './cbor.js';
 import type { Hit, ParsedRequest } from './hit.js';
 import { lazyRequest } from './hit.js';
 import { appendHitWireTo, lastAppended, SlabArena, writeHitWire } from './hit-wire-writer.js';
-import { readHitBatch, readHitFrame } from './hit-wire-reader.js';
+import { readHitBatch, readHitFrame, readRequestRest, readStoredHitFrame } from './hit-wire-reader.js';
 import { assertDecodable, parseLayers } from '../receiver/querystring.js';
 import { CborWriter, cborHeadSize, cborScalarSize } from '../storage/cbor-prefix.js';
 
@@ -414,6 +414,21 @@ export function decodeHit(input: Uint8Array): Hit {
   // `encodeHit` wrote a two-byte envelope (array of 2, version) before the item.
   if (input[0] === 0x82 && input[1] === HIT_FORMAT_VERSION) storedItems.set(hit, input.subarray(2));
   return hit;
+}
+
+/**
+ * A hit of the state store, read for closing: its request is read only up to its time, and the
+ * rest when something first asks for it (see `deferredRequest` in hit.ts). A stored hit whose
+ * rest turns out not to read fails then, with the decoding error, where its columns are computed.
+ */
+export function decodeStoredHit(input: Uint8Array): Hit {
+  const hit = (input instanceof Uint8Array ? readStoredHitFrame(input, HIT_FORMAT_VERSION, readStoredRequestRest) : null) ?? decodeHitGeneric(input);
+  if (input[0] === 0x82 && input[1] === HIT_FORMAT_VERSION) storedItems.set(hit, input.subarray(2));
+  return hit;
+}
+
+function readStoredRequestRest(input: Uint8Array, at: number, ip: string, host: string, serverReceivedTime: number): ParsedRequest {
+  return readRequestRest(input, at, ip, host, serverReceivedTime) ?? decodeHitGeneric(input).request;
 }
 
 function decodeHitGeneric(input: Uint8Array): Hit {

@@ -14,8 +14,8 @@
  * hands out the same sealed map (see sealed-headers.ts) instead of building another.
  */
 import { isUtf8 } from 'node:buffer';
-import type { Headers, Hit } from './hit.js';
-import { lazyRequest } from './hit.js';
+import type { Headers, Hit, ParsedRequest, RequestRestReader } from './hit.js';
+import { deferredRequest, lazyRequest } from './hit.js';
 import { keepEncoding, sealHeaders } from './sealed-headers.js';
 import { assertDecodable, parseLayers } from '../receiver/querystring.js';
 import { latin1Slice, utf8Slice } from '../storage/buffer-text.js';
@@ -253,6 +253,11 @@ function hitItem(): Hit {
   const ip = text();
   const host = text();
   const serverReceivedTime = number();
+  return { id, authoritativeClientId, clientId, eventName, propertyId, userId, metadata: md, request: requestRest(ip, host, serverReceivedTime) };
+}
+
+/** The request's fields after its time: parameters, body, path, method, headers and layers. */
+function requestRest(ip: string, host: string, serverReceivedTime: number): ParsedRequest {
   const paramsAt = pos;
   const queryParams = multiMap();
   const body = bytes();
@@ -261,7 +266,7 @@ function hitItem(): Hit {
   const headerMap = headers();
   if (pos < end && buf[pos] === 0xf6) {
     pos++;
-    return { id, authoritativeClientId, clientId, eventName, propertyId, userId, metadata: md, request: { ip, host, serverReceivedTime, queryParams, body, path, method, headers: headerMap } };
+    return { ip, host, serverReceivedTime, queryParams, body, path, method, headers: headerMap };
   }
   const paramLayers = texts();
   // With layers the writer leaves the parameter list empty; anything else is not its shape.
@@ -273,16 +278,29 @@ function hitItem(): Hit {
       throw GENERIC;
     }
   }
-  return {
-    id,
-    authoritativeClientId,
-    clientId,
-    eventName,
-    propertyId,
-    userId,
-    metadata: md,
-    request: lazyRequest({ ip, host, serverReceivedTime, body, path, method, headers: headerMap, paramLayers }, parseLayers),
-  };
+  return lazyRequest({ ip, host, serverReceivedTime, body, path, method, headers: headerMap, paramLayers }, parseLayers);
+}
+
+/**
+ * A stored hit item read up to its request's time; the rest of the request is read by
+ * `readRest` when first needed (see `deferredRequest`). The rest is the end of the item, so the
+ * reader skips to the end of the input.
+ */
+function storedHitItem(input: Uint8Array, readRest: RequestRestReader): Hit {
+  if (length(0x80) !== HIT_FIELD_COUNT) throw GENERIC;
+  const id = uniqueText();
+  const authoritativeClientId = text();
+  const clientId = text();
+  const eventName = text();
+  const propertyId = text();
+  const userId = textOrNull();
+  const md = metadata();
+  const ip = text();
+  const host = text();
+  const serverReceivedTime = number();
+  const restAt = pos;
+  pos = end;
+  return { id, authoritativeClientId, clientId, eventName, propertyId, userId, metadata: md, request: deferredRequest(ip, host, serverReceivedTime, input, restAt, readRest) };
 }
 
 const EMPTY_INPUT = Buffer.alloc(0);
@@ -318,6 +336,35 @@ function hitBatch(): Hit[] {
 /** The hit of a single-hit frame `[version, item]`, or null when the generic decoder must read it. */
 export function readHitFrame(input: Uint8Array, version: number): Hit | null {
   return readEnvelope(input, version, hitItem);
+}
+
+/**
+ * The hit of a single-hit frame `[version, item]` with its request read only up to its time
+ * (`readRest` reads the rest later), or null when the generic decoder must read it.
+ */
+export function readStoredHitFrame(input: Uint8Array, version: number, readRest: RequestRestReader): Hit | null {
+  return readEnvelope(input, version, () => storedHitItem(input, readRest));
+}
+
+/**
+ * The fields of a request after its time, from `input` at `at` to its end, or null when the
+ * generic decoder must read them. Called at any later time, it leaves whatever read is under
+ * way as it was.
+ */
+export function readRequestRest(input: Uint8Array, at: number, ip: string, host: string, serverReceivedTime: number): ParsedRequest | null {
+  const outer = { buf, pos, end };
+  buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  pos = at;
+  end = input.byteLength;
+  try {
+    const request = requestRest(ip, host, serverReceivedTime);
+    return pos === end ? request : null;
+  } catch (err) {
+    if (err === GENERIC) return null;
+    throw err;
+  } finally {
+    ({ buf, pos, end } = outer);
+  }
 }
 
 /** The hits of a batch `[version, [item, …]]`, or null when the generic decoder must read it. */

@@ -13,6 +13,7 @@
  * when it belongs to an arena (see SlabArena), handed to the next batch once its batch is done.
  */
 import type { Hit } from './hit.js';
+import { unreadRequestBytes } from './hit.js';
 import { utf8Write } from '../storage/buffer-text.js';
 import { isSealed, keepEncoding, keptEncoding } from './sealed-headers.js';
 
@@ -273,7 +274,6 @@ function writeItem(hit: Hit, prefix: readonly number[] | undefined): boolean {
       for (let i = 0; i < prefix.length; i++) slab[pos++] = prefix[i]!;
     }
     const r = hit.request;
-    const layers = r.paramLayers;
     arrayHead(16);
     text(hit.id);
     text(hit.authoritativeClientId);
@@ -285,6 +285,15 @@ function writeItem(hit: Hit, prefix: readonly number[] | undefined): boolean {
     text(r.ip);
     text(r.host);
     number(r.serverReceivedTime);
+    // A stored request nothing has read past its time: its remaining fields are these bytes.
+    const unread = unreadRequestBytes(r);
+    if (unread !== undefined) {
+      room(unread.byteLength);
+      slab.set(unread, pos);
+      pos += unread.byteLength;
+      return true;
+    }
+    const layers = r.paramLayers;
     if (layers === undefined) multiMap(r.queryParams);
     else arrayHead(0);
     bytes(r.body);

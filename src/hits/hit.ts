@@ -221,7 +221,113 @@ class LazyParamsRequest implements ParsedRequest {
   }
 }
 
+/**
+ * Reads the fields of an encoded request that follow its time: `bytes` from `at` on hold them.
+ * The address, host and time are read at once, since they come first.
+ */
+export type RequestRestReader = (bytes: Uint8Array, at: number, ip: string, host: string, serverReceivedTime: number) => ParsedRequest;
+
+/**
+ * A request read from storage only as far as its time: closing a proto-session needs its hits'
+ * ids, metadata and times, and in the usual chain its sessions are spooled from the bytes they
+ * were stored as, so the parameters and headers are read only if something asks for them (the
+ * columns, when sessions go straight to the warehouse). Until then an encoder copies the rest
+ * of the request's bytes as they are.
+ */
+class DeferredRequest implements ParsedRequest {
+  ip: string;
+  host: string;
+  serverReceivedTime: number;
+  private full: ParsedRequest | undefined;
+
+  constructor(
+    ip: string,
+    host: string,
+    serverReceivedTime: number,
+    private readonly bytes: Uint8Array,
+    private readonly at: number,
+    private readonly readRest: RequestRestReader,
+  ) {
+    this.ip = ip;
+    this.host = host;
+    this.serverReceivedTime = serverReceivedTime;
+  }
+
+  get rest(): ParsedRequest {
+    return (this.full ??= this.readRest(this.bytes, this.at, this.ip, this.host, this.serverReceivedTime));
+  }
+
+  /** The encoded rest of the request while it is unread, else undefined. */
+  get unreadBytes(): Uint8Array | undefined {
+    return this.full === undefined ? this.bytes.subarray(this.at) : undefined;
+  }
+
+  get isRead(): boolean {
+    return this.full !== undefined;
+  }
+
+  get queryParams(): QueryParams {
+    return this.rest.queryParams;
+  }
+
+  set queryParams(value: QueryParams) {
+    this.rest.queryParams = value;
+  }
+
+  get paramLayers(): string[] | undefined {
+    return this.rest.paramLayers;
+  }
+
+  set paramLayers(value: string[] | undefined) {
+    if (value === undefined) delete this.rest.paramLayers;
+    else this.rest.paramLayers = value;
+  }
+
+  get body(): Uint8Array {
+    return this.rest.body;
+  }
+
+  set body(value: Uint8Array) {
+    this.rest.body = value;
+  }
+
+  get path(): string {
+    return this.rest.path;
+  }
+
+  set path(value: string) {
+    this.rest.path = value;
+  }
+
+  get method(): string {
+    return this.rest.method;
+  }
+
+  set method(value: string) {
+    this.rest.method = value;
+  }
+
+  get headers(): Headers {
+    return this.rest.headers;
+  }
+
+  set headers(value: Headers) {
+    this.rest.headers = value;
+  }
+}
+
+/** A request whose fields after its time are read from `bytes` (from `at`) when first needed. */
+export function deferredRequest(ip: string, host: string, serverReceivedTime: number, bytes: Uint8Array, at: number, readRest: RequestRestReader): ParsedRequest {
+  return new DeferredRequest(ip, host, serverReceivedTime, bytes, at, readRest);
+}
+
+/** The still-encoded fields after the time of a deferred request nothing has read yet, else undefined. */
+export function unreadRequestBytes(r: ParsedRequest): Uint8Array | undefined {
+  return r instanceof DeferredRequest ? r.unreadBytes : undefined;
+}
+
 function isParsed(r: ParsedRequest): boolean {
+  if (r instanceof DeferredRequest) return r.isRead && isParsed(r.rest);
   return !(r instanceof LazyParamsRequest) || r.isParsed;
 }
 
@@ -230,6 +336,7 @@ function isParsed(r: ParsedRequest): boolean {
  * that needs one or two parameters can scan these instead of building the whole map.
  */
 export function unparsedLayers(r: ParsedRequest): readonly string[] | undefined {
+  if (r instanceof DeferredRequest) return unparsedLayers(r.rest);
   return r instanceof LazyParamsRequest && !r.isParsed ? r.paramLayers : undefined;
 }
 
@@ -238,7 +345,9 @@ export function unparsedLayers(r: ParsedRequest): readonly string[] | undefined 
  * a hit kept after its columns are computed does not keep the map alive; other requests keep theirs.
  */
 export function forgetParsedParams(r: ParsedRequest): void {
-  if (r instanceof LazyParamsRequest) r.forgetParsed();
+  if (r instanceof DeferredRequest) {
+    if (r.isRead) forgetParsedParams(r.rest);
+  } else if (r instanceof LazyParamsRequest) r.forgetParsed();
 }
 
 export function lazyRequest(fields: Omit<ParsedRequest, 'queryParams'> & { paramLayers: string[] }, parse: (layers: readonly string[]) => QueryParams): ParsedRequest {

@@ -2,7 +2,7 @@
  * Turning one bucket's stored proto-sessions into what the closer receives (the reference's
  * processBucket, minus the awaiting, which the engine does).
  */
-import { decodeHit } from '../hits/hit-codec.js';
+import { decodeStoredHit } from '../hits/hit-codec.js';
 import type { Hit } from '../hits/hit.js';
 import type { Logger } from '../monitoring/logger.js';
 import { closerShard } from './fnv.js';
@@ -44,7 +44,7 @@ export function readBucketToClose(store: ProtoSessionStore, bucket: number, logg
     for (const stored of ps.hits) {
       let hit: Hit;
       try {
-        hit = decodeHit(stored.payload);
+        hit = decodeStoredHit(stored.payload);
       } catch (err) {
         logger.error('discarding a stored hit that does not decode', { proto_session: ps.id, hit_id: stored.hitId, bucket, error: err });
         continue;

@@ -30,8 +30,9 @@ interface Decoded {
  * Reads bucket `bucket` and orders it: by closer shard (FNV-1a of the isolated client id, mod
  * 10), then by isolated client id, so the same state always gives the same close call.
  *
- * A stored hit that no longer decodes is logged and left out, but still counts as read: it can
- * never be closed, and keeping it would fail the bucket forever.
+ * A stored hit whose ids, metadata or time no longer decode is logged and left out, but still
+ * counts as read: it can never be closed, and keeping it would fail the bucket forever. The rest
+ * of its request is read only when something asks for it (see `decodeStoredHit`).
  */
 export function readBucketToClose(store: ProtoSessionStore, bucket: number, logger: Logger): BucketToClose {
   const read = store.readBucket(bucket);

@@ -5,10 +5,18 @@
 import { createHash } from 'node:crypto';
 import { DataType, TimeUnit, type Field, type Schema } from 'apache-arrow';
 
+// Every write names its segment by its schema, and a table's writes share one schema object.
+const fingerprints = new WeakMap<Schema, { fields: readonly Field[]; fingerprint: string }>();
+
 /** 16 lowercase hex digits of SHA-256 over a canonical description of the schema. */
 export function schemaFingerprint(schema: Schema): string {
+  const known = fingerprints.get(schema);
+  // Arrow schemas are not changed in place; the field list is compared anyway, by identity.
+  if (known !== undefined && known.fields === schema.fields) return known.fingerprint;
   const canonical = schema.fields.map(canonicalField).join(',');
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+  const fingerprint = createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+  fingerprints.set(schema, { fields: schema.fields, fingerprint });
+  return fingerprint;
 }
 
 function canonicalField(field: Field): string {

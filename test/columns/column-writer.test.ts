@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Utf8 } from 'apache-arrow';
@@ -176,6 +177,15 @@ test('custom columns come after the built-in ones of their kind', () => {
 
 test('an unknown property is refused', () => {
   assert.throws(() => buildPropertySchemas(properties).forProperty('nope'), /nope/);
+});
+
+test('a batch id hashes the table and every row id, however many rows come, the same as one update per id', () => {
+  for (const count of [0, 1, 63, 64, 65, 200]) {
+    const rows = Array.from({ length: count }, (_, i) => (i % 7 === 3 ? { id: 17 } : { id: `ev-${i}` }));
+    const expected = createHash('sha256').update('shop_events\n');
+    for (const row of rows) expected.update(typeof row.id === 'string' ? row.id : '').update('\n');
+    assert.is(batchIdOf('shop_events', rows), expected.digest('hex').slice(0, 32), `${count} rows`);
+  }
 });
 
 test.run();

@@ -181,15 +181,22 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
     // A proto-session's hits of one batch are stored together, and its mark keeps its latest
     // due bucket and earliest hit time, so each proto-session gets one row and one mark.
     const groups = new Map<string, { due: number; firstHitMs: number; hits: NewHit[] }>();
+    // A client's hits share their proto-session id: one hash per client and batch, not per hit.
+    const psIdOf = new Map<string, string>();
     for (const p of kept) {
       const hit = p.hit;
-      const owner = ownerOf.get(clientKey(hit.propertyId, hit.authoritativeClientId));
+      const client = clientKey(hit.propertyId, hit.authoritativeClientId);
+      const owner = ownerOf.get(client);
       if (owner !== undefined) {
         hit.metadata[ORIGINAL_AUTHORITATIVE_CLIENT_ID] = hit.authoritativeClientId;
         hit.metadata[MARKED_FOR_EVICTION] = 'true';
         hit.authoritativeClientId = owner;
       }
-      const psId = isolatedClientId(hit.propertyId, hit.authoritativeClientId);
+      let psId = psIdOf.get(client);
+      if (psId === undefined) {
+        psId = isolatedClientId(hit.propertyId, hit.authoritativeClientId);
+        psIdOf.set(client, psId);
+      }
       hit.metadata[ISOLATED_CLIENT_ID] = psId;
       const time = p.time;
       const stored: NewHit = { hitId: hit.id, receivedMs: time, payload: encodeHit(hit) };

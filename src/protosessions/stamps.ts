@@ -96,8 +96,23 @@ export function firstHeaderValue(headers: Headers, name: string): string {
 export function isolatedSessionStamp(hit: Hit): string {
   const fss = paramOf(hit, CLIENT_SESSION_STAMP_PARAM);
   if (fss !== undefined && fss !== '') return sha256Hex(`fss=${fss}|${hit.propertyId}`);
-  return sha256Hex(`${stampHeaderPart(hit.request.headers)}|${hit.request.ip}|${hit.propertyId}|${utcDate(hit.request.serverReceivedTime)}`);
+  const input = `${stampHeaderPart(hit.request.headers)}|${hit.request.ip}|${hit.propertyId}|${utcDate(hit.request.serverReceivedTime)}`;
+  let stamp = recentStamps.get(input);
+  if (stamp === undefined) {
+    stamp = sha256Hex(input);
+    if (recentStamps.size >= RECENT_STAMPS) recentStamps.clear();
+    recentStamps.set(input, stamp);
+  }
+  return stamp;
 }
+
+/**
+ * Fingerprint stamps of recent inputs: every hit of a visitor's day has the same input (a few
+ * hundred characters of headers), and looking it up costs a fraction of hashing it again. The
+ * table starts over when full.
+ */
+const RECENT_STAMPS = 4096;
+const recentStamps = new Map<string, string>();
 
 // The hits of one client share a sealed header map: its part of the stamp is read once.
 const headerParts = new SealedHeadersMemo<string>();

@@ -111,4 +111,21 @@ test('FNV-1a 32-bit: published test vectors and the shard of an isolated id', ()
   assert.is(closerShard('foobar'), 0xbf9cf968 % 10);
 });
 
+test('computed session stamps stay right when thousands of inputs pass through the table of recent ones', () => {
+  const stampOf = (ip: string, at: number): string => isolatedSessionStamp(hit({ property: 'shop', ip, at, headers: [['User-Agent', ['Mozilla/5.0 Test']]] }));
+  const direct = (ip: string, at: number): string => sha256Hex(`|||Mozilla/5.0 Test|||||||${ip}|shop|${utcDate(at)}`);
+  const first = stampOf('198.51.100.7', T0);
+  assert.is(first, direct('198.51.100.7', T0));
+  // More inputs than the table holds, then the first ones again, asked twice each.
+  for (let i = 0; i < 5000; i++) {
+    const ip = `10.${(i >> 8) & 255}.${i & 255}.1`;
+    const at = T0 + (i % 3) * 86_400_000;
+    const stamp = stampOf(ip, at);
+    if (i % 500 === 0) assert.is(stamp, direct(ip, at), `input ${i}`);
+    assert.is(stampOf(ip, at), stamp, `input ${i} asked again`);
+  }
+  assert.is(stampOf('198.51.100.7', T0), first);
+  assert.is.not(stampOf('198.51.100.7', T0 + 86_400_000), first, 'another day, another stamp');
+});
+
 test.run();

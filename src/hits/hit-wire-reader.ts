@@ -242,6 +242,15 @@ function headers(): Headers {
 
 /** One hit item; its parameters travel either as a list or as their raw query strings (layers). */
 function hitItem(): Hit {
+  return hitItemReading(null, EMPTY_INPUT);
+}
+
+/**
+ * A hit item, its request read whole, or (with `deferTo`) only up to its time: the rest is read
+ * by `deferTo` when first needed (see `deferredRequest`). That rest is the end of the item and
+ * of `input`, so the reader then skips to the end.
+ */
+function hitItemReading(deferTo: RequestRestReader | null, input: Uint8Array): Hit {
   if (length(0x80) !== HIT_FIELD_COUNT) throw GENERIC;
   const id = uniqueText();
   const authoritativeClientId = text();
@@ -253,7 +262,14 @@ function hitItem(): Hit {
   const ip = text();
   const host = text();
   const serverReceivedTime = number();
-  return { id, authoritativeClientId, clientId, eventName, propertyId, userId, metadata: md, request: requestRest(ip, host, serverReceivedTime) };
+  let request: ParsedRequest;
+  if (deferTo === null) {
+    request = requestRest(ip, host, serverReceivedTime);
+  } else {
+    request = deferredRequest(ip, host, serverReceivedTime, input, pos, deferTo);
+    pos = end;
+  }
+  return { id, authoritativeClientId, clientId, eventName, propertyId, userId, metadata: md, request };
 }
 
 /** The request's fields after its time: parameters, body, path, method, headers and layers. */
@@ -279,28 +295,6 @@ function requestRest(ip: string, host: string, serverReceivedTime: number): Pars
     }
   }
   return lazyRequest({ ip, host, serverReceivedTime, body, path, method, headers: headerMap, paramLayers }, parseLayers);
-}
-
-/**
- * A stored hit item read up to its request's time; the rest of the request is read by
- * `readRest` when first needed (see `deferredRequest`). The rest is the end of the item, so the
- * reader skips to the end of the input.
- */
-function storedHitItem(input: Uint8Array, readRest: RequestRestReader): Hit {
-  if (length(0x80) !== HIT_FIELD_COUNT) throw GENERIC;
-  const id = uniqueText();
-  const authoritativeClientId = text();
-  const clientId = text();
-  const eventName = text();
-  const propertyId = text();
-  const userId = textOrNull();
-  const md = metadata();
-  const ip = text();
-  const host = text();
-  const serverReceivedTime = number();
-  const restAt = pos;
-  pos = end;
-  return { id, authoritativeClientId, clientId, eventName, propertyId, userId, metadata: md, request: deferredRequest(ip, host, serverReceivedTime, input, restAt, readRest) };
 }
 
 const EMPTY_INPUT = Buffer.alloc(0);
@@ -343,7 +337,7 @@ export function readHitFrame(input: Uint8Array, version: number): Hit | null {
  * (`readRest` reads the rest later), or null when the generic decoder must read it.
  */
 export function readStoredHitFrame(input: Uint8Array, version: number, readRest: RequestRestReader): Hit | null {
-  return readEnvelope(input, version, () => storedHitItem(input, readRest));
+  return readEnvelope(input, version, () => hitItemReading(readRest, input));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ColumnDocs, EventColumn, SessionColumn, SessionScopedEventColumn } from '../../src/schema/column.js';
+import { writeOfParts } from '../../src/schema/column.js';
 import { noCast, type Cast } from '../../src/schema/casts.js';
 import { withDescription, type ColumnInterface, type InterfaceId } from '../../src/schema/interface.js';
 import { valueSetter, type Event, type Session } from '../../src/schema/session.js';
@@ -34,9 +35,7 @@ export function eventColumn(iface: ColumnInterface, read: (event: Event) => unkn
     scope: 'event',
     ...docsFor(iface, options),
     dependsOn: options.dependsOn ?? [],
-    write(event: Event): void {
-      set(event.values, cast(read(event)));
-    },
+    write: writeOfParts((event: Event): void => set(event.values, cast(read(event))), { read, cast, set }),
   };
 }
 

@@ -32,6 +32,31 @@ export interface EventColumn extends ColumnBase {
   readonly queryParam?: QueryParamSource;
 }
 
+/** A column `write` that is exactly `set(event.values, cast(read(event)))`, as its three parts. */
+export interface EventColumnParts {
+  readonly read: (event: Event) => unknown;
+  readonly cast: Cast;
+  readonly set: (values: Record<string, unknown>, value: unknown) => void;
+}
+
+// Keyed by the write function itself, so a column whose `write` is replaced has no parts.
+const partsByWrite = new WeakMap<(event: Event) => void, EventColumnParts>();
+
+/** Records that `write` is exactly what `parts` do; returns `write`. */
+export function writeOfParts(write: (event: Event) => void, parts: EventColumnParts): (event: Event) => void {
+  partsByWrite.set(write, parts);
+  return write;
+}
+
+/**
+ * The parts of a column's `write`, when it was made of them: the column writer then calls the
+ * three itself, from code generated for the column set, where each call has a single target
+ * (through `write`, every column's calls share the same sites, and none can be inlined).
+ */
+export function eventColumnParts(column: EventColumn): EventColumnParts | undefined {
+  return partsByWrite.get(column.write);
+}
+
 export interface QueryParamSource {
   readonly key: string;
   readonly cast: Cast;

@@ -1,5 +1,5 @@
 import type { Cast } from './casts.js';
-import type { EventColumn } from './column.js';
+import { eventColumnParts, type EventColumn, type EventColumnParts } from './column.js';
 import { errorMessage, isRetryableColumnError } from './errors.js';
 import { valueSetter, type Event, type LiteralValue } from './session.js';
 
@@ -17,6 +17,8 @@ export interface EventColumnStep {
  */
 export interface EventColumnPlan {
   readonly steps: readonly EventColumnStep[];
+  /** Runs every step over `events`, step by step, as writing each step over them in turn does. */
+  readonly run: (events: readonly Event[]) => void;
   /** Starting values by column name; every other column starts undefined. */
   readonly initialValues: ReadonlyMap<string, LiteralValue>;
 }
@@ -37,7 +39,7 @@ function absentValue(cast: Cast): LiteralValue | undefined {
 }
 
 class SingleColumnStep implements EventColumnStep {
-  constructor(private readonly column: EventColumn) {}
+  constructor(readonly column: EventColumn) {}
 
   write(event: Event): void {
     try {
@@ -133,5 +135,45 @@ export function eventColumnPlan(columns: readonly EventColumn[]): EventColumnPla
     }
   }
   if (groupAt !== -1) steps[groupAt] = new QueryParamColumnsStep(grouped);
-  return { steps, initialValues };
+  return { steps, initialValues, run: stepRunner(steps) };
+}
+
+/** What a failing column does to its event: a retryable failure propagates, any other marks the event broken. */
+function failColumn(column: EventColumn, err: unknown, event: Event): void {
+  if (isRetryableColumnError(err)) throw err;
+  event.brokenReason ??= brokenReason(column, err);
+}
+
+/**
+ * The steps as one function generated for them: a loop per step over the events, in step order.
+ * A column given as parts has its read, cast and store called from the loop itself, each call
+ * with a single target, so V8 can call it directly or inline it; a shared `write` sees every
+ * column's functions at the same call sites and can do neither.
+ */
+function stepRunner(steps: readonly EventColumnStep[]): (events: readonly Event[]) => void {
+  const lines: string[] = [];
+  const loops: string[] = [];
+  const columns: (EventColumn | undefined)[] = [];
+  const partsOf: (EventColumnParts | undefined)[] = [];
+  steps.forEach((step, i) => {
+    const column = step instanceof SingleColumnStep ? step.column : undefined;
+    const parts = column === undefined ? undefined : eventColumnParts(column);
+    columns.push(column);
+    partsOf.push(parts);
+    if (parts === undefined) {
+      lines.push(`const s${i} = steps[${i}];`);
+      loops.push(`for (let j = 0; j < n; j++) s${i}.write(events[j]);`);
+      return;
+    }
+    lines.push(`const r${i} = parts[${i}].read, c${i} = parts[${i}].cast, w${i} = parts[${i}].set, k${i} = columns[${i}];`);
+    loops.push(`for (let j = 0; j < n; j++) { const e = events[j]; try { w${i}(e.values, c${i}(r${i}(e))); } catch (err) { fail(k${i}, err, e); } }`);
+  });
+  const source = `${lines.join('\n')}\nreturn function runEventSteps(events) {\nconst n = events.length;\n${loops.join('\n')}\n};`;
+  const make = new Function('steps', 'columns', 'parts', 'fail', source) as (
+    s: readonly EventColumnStep[],
+    c: readonly (EventColumn | undefined)[],
+    p: readonly (EventColumnParts | undefined)[],
+    f: typeof failColumn,
+  ) => (events: readonly Event[]) => void;
+  return make(steps, columns, partsOf, failColumn);
 }

@@ -220,9 +220,7 @@ export class ColumnSessionWriter implements SessionWriter {
     session.values = Object.assign(phase.sessionValues(), session.values);
     // A failing column marks its event broken and the others are still computed; a retryable
     // failure propagates and rejects the whole write.
-    for (const step of phase.plan.steps) {
-      for (const event of session.events) step.write(event);
-    }
+    phase.plan.run(session.events);
   }
 
   private writeSessionScopedColumns(columns: ColumnSet, session: Session): void {

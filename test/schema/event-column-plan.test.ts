@@ -13,12 +13,16 @@ import { newEvent, valuesFactory, type Event } from '../../src/schema/session.js
 import { columnSet, dl, GTAG_BASE, gtagHits } from '../columns/gtag.js';
 import { hit } from '../columns/fixtures.js';
 
-/** Events computed through the plan, values objects made as the column writer makes them. */
-function byPlan(columns: readonly EventColumn[], hits: readonly Hit[]): Event[] {
+/**
+ * Events computed through the plan, values objects made as the column writer makes them: by
+ * its generated runner (what the writer calls), or step by step through each step's `write`.
+ */
+function byPlan(columns: readonly EventColumn[], hits: readonly Hit[], how: 'run' | 'steps' = 'run'): Event[] {
   const plan = eventColumnPlan(columns);
   const make = valuesFactory(columns.map((c) => c.implements.field.name), plan.initialValues);
   const events = hits.map((h) => ({ ...newEvent(h), values: make() }));
-  for (const step of plan.steps) for (const event of events) step.write(event);
+  if (how === 'run') plan.run(events);
+  else for (const step of plan.steps) for (const event of events) step.write(event);
   return events;
 }
 
@@ -38,17 +42,19 @@ function byColumn(columns: readonly EventColumn[], hits: readonly Hit[]): Event[
 }
 
 function assertSameEvents(columns: readonly EventColumn[], hits: readonly Hit[]): void {
-  const planned = byPlan(columns, hits);
   const single = byColumn(columns, hits);
-  for (let i = 0; i < hits.length; i++) {
-    const a = planned[i]!;
-    const b = single[i]!;
-    for (const column of columns) {
-      const name = column.implements.field.name;
-      // A broken event's other values do not reach the table; only whether it broke matters.
-      if (b.brokenReason === null) assert.equal(a.values[name] ?? null, b.values[name] ?? null, `hit ${i} column ${name}`);
+  for (const how of ['run', 'steps'] as const) {
+    const planned = byPlan(columns, hits, how);
+    for (let i = 0; i < hits.length; i++) {
+      const a = planned[i]!;
+      const b = single[i]!;
+      for (const column of columns) {
+        const name = column.implements.field.name;
+        // A broken event's other values do not reach the table; only whether it broke matters.
+        if (b.brokenReason === null) assert.equal(a.values[name] ?? null, b.values[name] ?? null, `${how}: hit ${i} column ${name}`);
+      }
+      assert.is(a.brokenReason === null, b.brokenReason === null, `${how}: hit ${i} broken: ${String(a.brokenReason)} / ${String(b.brokenReason)}`);
     }
-    assert.is(a.brokenReason === null, b.brokenReason === null, `hit ${i} broken: ${String(a.brokenReason)} / ${String(b.brokenReason)}`);
   }
 }
 
@@ -117,6 +123,37 @@ test('a request without any parameter goes through each column itself (null, whi
   const [event] = byPlan([number, text], [empty]);
   assert.is(event?.values['number'], null);
   assert.is(event?.brokenReason, 'failed to write event column text: value is not a string');
+});
+
+test('the generated runner: a failing column marks only its own events, keeps the first reason, and a retryable failure rejects', () => {
+  const flaky = eventColumn(iface('flaky'), (e) => {
+    const v = e.hit.id;
+    if (v.endsWith('-boom')) throw new BrokenEventError(`no value for ${v}`);
+    if (v.endsWith('-later')) throw new RetryableColumnError('lookup down');
+    return v.toUpperCase();
+  });
+  const after = eventColumn(iface('after'), (e) => `after ${String(e.values['flaky'])}`, { dependsOn: [flaky.implements.id] });
+  const alsoFailing = eventColumn(iface('also'), (e) => {
+    if (e.hit.id.endsWith('-boom')) throw new Error('second failure');
+    return 1;
+  });
+  const hits = [hit({ id: 'a' }), hit({ id: 'b-boom' }), hit({ id: 'c' })];
+  const [a, b, c] = byPlan([flaky, after, alsoFailing], hits);
+  assert.equal([a?.values['flaky'], a?.values['after'], a?.brokenReason], ['A', 'after A', null]);
+  assert.is(b?.brokenReason, 'failed to write event column flaky: no value for b-boom');
+  assert.is(b?.values['after'], 'after undefined', 'later columns still run for a broken event');
+  assert.equal([c?.values['flaky'], c?.values['also'], c?.brokenReason], ['C', 1, null], 'the events after a failure are computed');
+  assert.throws(() => byPlan([flaky, after], [hit({ id: 'x' }), hit({ id: 'y-later' })]), /lookup down/);
+});
+
+test('a column whose write was replaced runs its own write, not the parts it was made of', () => {
+  const base = eventColumn(iface('replaced'), () => 'from parts');
+  const replaced: EventColumn = { ...base, write: (e) => void (e.values['replaced'] = 'own write') };
+  const kept: EventColumn = { ...base };
+  const [event] = byPlan([replaced], [hit()]);
+  assert.is(event?.values['replaced'], 'own write');
+  const [other] = byPlan([kept], [hit()]);
+  assert.is(other?.values['replaced'], 'from parts');
 });
 
 test.run();

@@ -256,7 +256,18 @@ function metadata(md: Record<string, string>): void {
     }
     return;
   }
-  const keys = Object.keys(md).sort();
+  const keys = Object.keys(md);
+  // A handful of keys: sorted in place by insertion (UTF-16 order, as `sort()` orders them),
+  // since the built-in sort allocates a working copy of the array on every call.
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
   arrayHead(keys.length * 2);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;

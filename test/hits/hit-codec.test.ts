@@ -404,4 +404,22 @@ test('an ordinary header map is written anew each time, so changes in place show
   assert.ok(same(hit), 'a key added');
 });
 
+test('metadata of many keys is written in the same key order as cbor-x gives it', () => {
+  let seed = 5;
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const pieces = ['a', 'B', 'z', '_', '0', '9', '10', '\u00e9', '\u65e5', '\ud83d\ude00', '\uffff', 'isolated_', 'protocol'];
+  for (let i = 0; i < 200; i++) {
+    const metadata: Record<string, string> = {};
+    const count = rnd(13);
+    for (let k = 0; k < count; k++) {
+      let key = '';
+      for (let p = 1 + rnd(3); p > 0; p--) key += pieces[rnd(pieces.length)];
+      metadata[key] = pieces[rnd(pieces.length)]!;
+    }
+    const hit = makeHit({ metadata });
+    assert.ok(Buffer.from(encodeHitItem(hit)).equals(Buffer.from(encodeHitItemGeneric(hit))), `metadata ${JSON.stringify(Object.keys(metadata))}`);
+    assert.equal(decodeHit(encodeHit(hit)).metadata, metadata);
+  }
+});
+
 test.run();

@@ -23,8 +23,9 @@ export class DirectCloser implements ProtoSessionCloser {
     const byProperty = new Map<string, Session[]>();
     for (const hits of protoSessions) {
       if (hits.length === 0) continue;
-      // A copy, stably sorted: callers promise order, but the input is theirs to keep.
-      const ordered = [...hits].sort((a, b) => a.request.serverReceivedTime - b.request.serverReceivedTime);
+      // Callers promise time order (the store gives it), so the order is checked before a stably
+      // sorted copy is made; the input stays as it is either way (events are a new list).
+      const ordered = inTimeOrder(hits) ? hits : [...hits].sort((a, b) => a.request.serverReceivedTime - b.request.serverReceivedTime);
       const session = newSession(ordered.map(newEvent));
       let group = byProperty.get(session.propertyId);
       if (group === undefined) {
@@ -48,4 +49,9 @@ export class DirectCloser implements ProtoSessionCloser {
       }
     }
   }
+}
+
+function inTimeOrder(hits: readonly Hit[]): boolean {
+  for (let i = 1; i < hits.length; i++) if (hits[i]!.request.serverReceivedTime < hits[i - 1]!.request.serverReceivedTime) return false;
+  return true;
 }

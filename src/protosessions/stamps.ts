@@ -96,23 +96,33 @@ export function firstHeaderValue(headers: Headers, name: string): string {
 export function isolatedSessionStamp(hit: Hit): string {
   const fss = paramOf(hit, CLIENT_SESSION_STAMP_PARAM);
   if (fss !== undefined && fss !== '') return sha256Hex(`fss=${fss}|${hit.propertyId}`);
-  const input = `${stampHeaderPart(hit.request.headers)}|${hit.request.ip}|${hit.propertyId}|${utcDate(hit.request.serverReceivedTime)}`;
-  let stamp = recentStamps.get(input);
+  const headerPart = stampHeaderPart(hit.request.headers);
+  const rest = `${hit.request.ip}|${hit.propertyId}|${utcDate(hit.request.serverReceivedTime)}`;
+  let byRest = recentStamps.get(headerPart);
+  let stamp = byRest?.get(rest);
   if (stamp === undefined) {
-    stamp = sha256Hex(input);
-    if (recentStamps.size >= RECENT_STAMPS) recentStamps.clear();
-    recentStamps.set(input, stamp);
+    stamp = sha256Hex(`${headerPart}|${rest}`);
+    if (recentStampCount >= RECENT_STAMPS) {
+      recentStamps.clear();
+      recentStampCount = 0;
+      byRest = undefined;
+    }
+    if (byRest === undefined) recentStamps.set(headerPart, (byRest = new Map()));
+    byRest.set(rest, stamp);
+    recentStampCount++;
   }
   return stamp;
 }
 
 /**
- * Fingerprint stamps of recent inputs: every hit of a visitor's day has the same input (a few
- * hundred characters of headers), and looking it up costs a fraction of hashing it again. The
- * table starts over when full.
+ * Fingerprint stamps of recent inputs, by header part (one string per sealed header map, the
+ * same object for a visitor's hits) and then by address, property and day: every hit of a
+ * visitor's day has the same input, and looking it up costs a fraction of hashing it again,
+ * without building the few hundred characters of the input first. The table starts over when full.
  */
 const RECENT_STAMPS = 4096;
-const recentStamps = new Map<string, string>();
+const recentStamps = new Map<string, Map<string, string>>();
+let recentStampCount = 0;
 
 // The hits of one client share a sealed header map: its part of the stamp is read once.
 const headerParts = new SealedHeadersMemo<string>();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -93,6 +94,25 @@ test('hitsTaskSink publishes one task per call', async () => {
   await sink(HitBatch.of(hits));
   assert.is(published.length, 1);
   assert.equal(decodeHitsTask(published[0]!), hits);
+});
+
+test('tasks that inflate far beyond their compressed size, or barely, read back whole', () => {
+  // Identical hits compress hundreds of times (many output chunks); random bodies hardly at all.
+  const repetitive = Array.from({ length: 3000 }, (_, i) => makeHit({ id: `same-shape-${i % 10}` }));
+  const noisy = Array.from({ length: 40 }, () => {
+    const hit = makeHit();
+    hit.request.body = new Uint8Array(randomBytes(4000));
+    return hit;
+  });
+  for (const hits of [repetitive, noisy]) {
+    const task = createHitsTask(hits);
+    const back = decodeHitsTask(task);
+    assert.is(back.length, hits.length);
+    assert.equal(back, hits);
+  }
+  // A body cut short is still refused.
+  const task = createHitsTask(repetitive);
+  assert.throws(() => decodeHitsTask({ ...task, body: task.body.subarray(0, task.body.byteLength - 9) }), (e: unknown) => e instanceof DropTaskError);
 });
 
 test.run();

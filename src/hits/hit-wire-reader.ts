@@ -274,19 +274,21 @@ function hitItemReading(deferTo: RequestRestReader | null, input: Uint8Array): H
 
 /** The request's fields after its time: parameters, body, path, method, headers and layers. */
 function requestRest(ip: string, host: string, serverReceivedTime: number): ParsedRequest {
-  const paramsAt = pos;
-  const queryParams = multiMap();
+  // With layers (the usual shape) the parameter list is empty and no map is needed for it.
+  let queryParams: Map<string, string[]> | undefined;
+  if (pos < end && buf[pos] === 0x80) pos++;
+  else queryParams = multiMap();
   const body = bytes();
   const path = text();
   const method = text();
   const headerMap = headers();
   if (pos < end && buf[pos] === 0xf6) {
     pos++;
-    return { ip, host, serverReceivedTime, queryParams, body, path, method, headers: headerMap };
+    return { ip, host, serverReceivedTime, queryParams: queryParams ?? new Map(), body, path, method, headers: headerMap };
   }
   const paramLayers = texts();
   // With layers the writer leaves the parameter list empty; anything else is not its shape.
-  if (queryParams.size !== 0 || buf[paramsAt] !== 0x80) throw GENERIC;
+  if (queryParams !== undefined) throw GENERIC;
   for (let i = 0; i < paramLayers.length; i++) {
     try {
       assertDecodable(paramLayers[i]!);

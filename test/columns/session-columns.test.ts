@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { newEvent, newSession } from '../../src/schema/session.js';
 import { countUniqueEventsNamed } from '../../columns/generic/event-counters.js';
+import { nthMatchingEventValue } from '../../columns/generic/nth-matching-event.js';
 import { goFormatValue } from '../../columns/generic/go-format.js';
 import { dominantClientFirstEvent } from '../../columns/generic/dominant-client.js';
 import { durationColumn } from '../../columns/core/session-columns.js';
@@ -197,6 +198,24 @@ test('traffic source: direct without referrer, campaign parameters override', ()
   assert.equal([ignored.values['session_source'], ignored.values['session_medium']], ['direct', 'none']);
   const gclid = ga4Session([{ query: page('/?gclid=abc') }]);
   assert.equal([gclid.values['session_source'], gclid.values['session_medium']], ['google', 'cpc']);
+});
+
+test('the n-th matching event\'s value, from either end, is the one a list of the matches gives', () => {
+  let seed = 3;
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  for (let round = 0; round < 200; round++) {
+    const session = newSession(Array.from({ length: rnd(7) }, (_, i) => newEvent(hit({ id: `e${i}` }))));
+    session.events.forEach((e, i) => {
+      e.values = { page: rnd(4) === 0 ? undefined : `p${i}`, hot: rnd(2) === 0 };
+    });
+    const matches = (e: { values: Record<string, unknown> }): boolean => e.values['hot'] === true;
+    const listed = session.events.filter(matches);
+    for (let n = -4; n <= 4; n++) {
+      const event = listed[n < 0 ? listed.length + n : n];
+      const expected = event === undefined ? null : (event.values['page'] ?? null);
+      assert.is(nthMatchingEventValue(session, n, 'page', matches), expected, `round ${round}, n ${n}`);
+    }
+  }
 });
 
 test.run();

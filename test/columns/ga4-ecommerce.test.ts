@@ -190,4 +190,13 @@ test('item strings: numbered keys in numeric order, other pr… keys after; odd 
   assert.equal(itemStrings(new Map([['page', ['idNo']], ['p', ['x']]])), [], 'no pr keys, no items');
 });
 
+test('one item: counted as unique only with an id, its quantity cut to a whole number', () => {
+  const named = gtagSession([{ query: `${CHECKOUT}&en=purchase&pr1=nmGift%20card~pr10~qt2.7` }]).events[0]!;
+  assert.equal([named.values['ecommerce_unique_items'], named.values['ecommerce_items_total_quantity']], [0, 2]);
+  const withId = gtagSession([{ query: `${CHECKOUT}&en=purchase&pr1=idSKU-9~pr10~qt3` }]).events[0]!;
+  assert.equal([withId.values['ecommerce_unique_items'], withId.values['ecommerce_items_total_quantity']], [1, 3]);
+  const twice = gtagSession([{ query: `${CHECKOUT}&en=purchase&pr1=idSKU-9~qt1&pr2=idSKU-9~qt1&pr3=nmLoose` }]).events[0]!;
+  assert.equal([twice.values['ecommerce_unique_items'], twice.values['ecommerce_items_total_quantity']], [1, 2]);
+});
+
 test.run();

@@ -62,8 +62,11 @@ export const taxValueColumn = queryParamEventColumn(Ga4Event.ecommerce_tax_value
 export const itemsTotalQuantityColumn = eventColumn(
   Ga4Event.ecommerce_items_total_quantity,
   (e) => {
+    const items = itemsOf(e);
+    // Most events carry no items: no list and no BigInt sum for them.
+    if (items.length === 0) return 0;
     const quantities: Int64[] = [];
-    for (const item of itemsOf(e)) {
+    for (const item of items) {
       const whole = item.quantity === null ? null : truncateToInt64(item.quantity);
       if (whole !== null) quantities.push(whole);
     }
@@ -76,8 +79,11 @@ export const itemsTotalQuantityColumn = eventColumn(
 export const uniqueItemsColumn = eventColumn(
   Ga4Event.ecommerce_unique_items,
   (e) => {
+    const items = itemsOf(e);
+    // No set for the usual none or one item.
+    if (items.length <= 1) return items.length === 1 && items[0]!.item_id !== null ? 1 : 0;
     const ids = new Set<string>();
-    for (const item of itemsOf(e)) if (item.item_id !== null) ids.add(item.item_id);
+    for (const item of items) if (item.item_id !== null) ids.add(item.item_id);
     return ids.size;
   },
   { dependsOn: [Ga4Event.ecommerce_items.id] },

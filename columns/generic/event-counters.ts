@@ -22,7 +22,9 @@ export function countEventsNamed(session: Session, names: ReadonlySet<string>): 
  * no key field is present at all.
  */
 export function countUniqueEventsNamed(session: Session, names: ReadonlySet<string>, keyFields: readonly string[]): number {
-  const keys = new Set<string>();
+  // Most sessions have none or one such key: the set is made only for a second, different one.
+  let first: string | undefined;
+  let keys: Set<string> | undefined;
   for (const event of session.events) {
     const name = eventNameOf(event);
     if (name === null || !names.has(name)) continue;
@@ -32,9 +34,11 @@ export function countUniqueEventsNamed(session: Session, names: ReadonlySet<stri
       if (event.values[field] === undefined) continue;
       key += `${name}||${goFormatValue(event.values[field])}`;
     }
-    keys.add(key);
+    if (first === undefined) first = key;
+    else if (keys !== undefined) keys.add(key);
+    else if (key !== first) keys = new Set([first, key]);
   }
-  return keys.size;
+  return keys !== undefined ? keys.size : first === undefined ? 0 : 1;
 }
 
 export function totalEventsColumn(iface: ColumnInterface, names: readonly string[], options: ColumnOptions = {}): SessionColumn {

@@ -218,4 +218,20 @@ test('the n-th matching event\'s value, from either end, is the one a list of th
   }
 });
 
+test('unique counts agree with a set of every key, whatever the order of repeats', () => {
+  let seed = 17;
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  for (let round = 0; round < 300; round++) {
+    const specs = Array.from({ length: rnd(7) }, () => ({ name: rnd(4) === 0 ? 'other' : 'x' }));
+    const s = sessionOf(specs);
+    const expected = new Set<string>();
+    s.events.forEach((e, i) => {
+      e.values['name'] = specs[i]!.name;
+      if (rnd(3) !== 0) e.values['k'] = ['a', 'b', null][rnd(3)];
+      if (specs[i]!.name === 'x') expected.add(e.values['k'] === undefined ? '' : `x||${goFormatValue(e.values['k'])}`);
+    });
+    assert.is(countUniqueEventsNamed(s, new Set(['x']), ['k']), expected.size, `round ${round}`);
+  }
+});
+
 test.run();

@@ -45,11 +45,19 @@ class SingleColumnStep implements EventColumnStep {
     try {
       this.column.write(event);
     } catch (err) {
-      if (isRetryableColumnError(err)) throw err;
-      // Keep the first reason: later failures are usually consequences of it.
-      event.brokenReason ??= brokenReason(this.column, err);
+      failColumn(this.column, err, event);
     }
   }
+}
+
+/**
+ * What a failing column does to its event, wherever it runs: a retryable failure propagates,
+ * any other marks the event broken. The first reason is kept: later failures are usually
+ * consequences of it.
+ */
+function failColumn(column: EventColumn, err: unknown, event: Event): void {
+  if (isRetryableColumnError(err)) throw err;
+  event.brokenReason ??= brokenReason(column, err);
 }
 
 function brokenReason(column: EventColumn, err: unknown): string {
@@ -80,8 +88,7 @@ class QueryParamColumnsStep implements EventColumnStep {
       try {
         member.set(event.values, member.cast(values[0]));
       } catch (err) {
-        if (isRetryableColumnError(err)) throw err;
-        event.brokenReason ??= brokenReason(member.column, err);
+        failColumn(member.column, err, event);
       }
     }
   };
@@ -138,11 +145,6 @@ export function eventColumnPlan(columns: readonly EventColumn[]): EventColumnPla
   return { steps, initialValues, run: stepRunner(steps) };
 }
 
-/** What a failing column does to its event: a retryable failure propagates, any other marks the event broken. */
-function failColumn(column: EventColumn, err: unknown, event: Event): void {
-  if (isRetryableColumnError(err)) throw err;
-  event.brokenReason ??= brokenReason(column, err);
-}
 
 /**
  * The steps as one function generated for them: a loop per step over the events, in step order.

@@ -354,4 +354,19 @@ test('positional CSV lines: cells a row shares at its end with the previous row 
   assert.is(fast, general);
 });
 
+test('nested objects of many shapes, met again after others, print as the general formatting prints them', () => {
+  const schema = new Schema([new Field('o', new Utf8())]);
+  // 400 key lists, each met twice with other lists between: more than the key-list cache and
+  // the compiled shapes hold, so shapes are found again by their names and the last ones are
+  // written without a compiled function.
+  const shapes = Array.from({ length: 400 }, (_, i) => Array.from({ length: 1 + (i % 5) }, (_, k) => `k${i}_${k}${k % 2 === 0 ? '"' : ''}`));
+  const rows: unknown[][] = [];
+  for (let round = 0; round < 2; round++) {
+    for (const keys of shapes) rows.push([Object.fromEntries(keys.map((k, j) => [k, j % 3 === 0 ? null : j % 3 === 1 ? `v,${j}` : j]))]);
+  }
+  const fast = Buffer.from(csvValueBytes(schema, ['o'], rows)).toString('utf8');
+  const general = rows.map((r) => csvLine([formatCell(r[0], schema.fields[0]!.type)])).join('');
+  assert.is(fast, general);
+});
+
 test.run();

@@ -263,18 +263,36 @@ interface ObjectShape {
   readonly writeMembers: (record: Record<string, unknown>, out: CsvBytes, keys: readonly Uint8Array[], depth: number) => boolean;
 }
 
-// Per key list, one lookup per object.
+// Per key list, one lookup per object. The key lists come from a small cache that starts over
+// when full, so a list made again finds its shape by its names, and its function is compiled
+// once; past MAX_COMPILED_SHAPES, shapes are written by a plain loop instead.
 const objectShapes = new WeakMap<readonly SortedKey[], ObjectShape>();
+const shapesByNames = new Map<string, ObjectShape>();
+const MAX_COMPILED_SHAPES = 256;
 
 function objectShapeOf(sorted: readonly SortedKey[]): ObjectShape {
   let shape = objectShapes.get(sorted);
   if (shape === undefined) {
-    const keys = sorted.map((key, i) => Buffer.from((i > 0 ? key.commaQuoted : key.quoted).replaceAll('"', '""'), 'utf8'));
-    const body = sorted.map((key, i) => `if (!out.member(keys[${i}], record[${JSON.stringify(key.name)}], depth)) return false;`).join('\n');
-    shape = { keys, writeMembers: new Function('record', 'out', 'keys', 'depth', `${body}\nreturn true;`) as ObjectShape['writeMembers'] };
+    const names = JSON.stringify(sorted.map((key) => key.name));
+    shape = shapesByNames.get(names) ?? newObjectShape(sorted);
+    if (shapesByNames.size < MAX_COMPILED_SHAPES) shapesByNames.set(names, shape);
     objectShapes.set(sorted, shape);
   }
   return shape;
+}
+
+function newObjectShape(sorted: readonly SortedKey[]): ObjectShape {
+  const keys = sorted.map((key, i) => Buffer.from((i > 0 ? key.commaQuoted : key.quoted).replaceAll('"', '""'), 'utf8'));
+  if (shapesByNames.size >= MAX_COMPILED_SHAPES) {
+    const names = sorted.map((key) => key.name);
+    const writeMembers: ObjectShape['writeMembers'] = (record, out, keyBytes, depth) => {
+      for (let i = 0; i < names.length; i++) if (!out.member(keyBytes[i]!, record[names[i]!], depth)) return false;
+      return true;
+    };
+    return { keys, writeMembers };
+  }
+  const body = sorted.map((key, i) => `if (!out.member(keys[${i}], record[${JSON.stringify(key.name)}], depth)) return false;`).join('\n');
+  return { keys, writeMembers: new Function('record', 'out', 'keys', 'depth', `${body}\nreturn true;`) as ObjectShape['writeMembers'] };
 }
 
 /** Whether two cell values are certain to print the same: the same value, with 0 and -0 told apart. */

@@ -131,10 +131,10 @@ function shortText(from: number, to: number): string {
     if (i === n) return internedText[slot]!;
   }
   // ASCII reads the same as Latin-1, and Buffer's Latin-1 reader skips the UTF-8 checks.
-  const value = latin1Slice.call(buf, from, to);
+  const value = latin1Slice.call(b, from, to);
   internedText[slot] = value;
   internedLength[slot] = n;
-  internedBytes.set(buf.subarray(from, to), base);
+  internedBytes.set(b.subarray(from, to), base);
   return value;
 }
 
@@ -348,7 +348,9 @@ export function readStoredHitFrame(input: Uint8Array, version: number, readRest:
  * way as it was.
  */
 export function readRequestRest(input: Uint8Array, at: number, ip: string, host: string, serverReceivedTime: number): ParsedRequest | null {
-  const outer = { buf, pos, end };
+  const outerBuf = buf;
+  const outerPos = pos;
+  const outerEnd = end;
   buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   pos = at;
   end = input.byteLength;
@@ -359,7 +361,9 @@ export function readRequestRest(input: Uint8Array, at: number, ip: string, host:
     if (err === GENERIC) return null;
     throw err;
   } finally {
-    ({ buf, pos, end } = outer);
+    buf = outerBuf;
+    pos = outerPos;
+    end = outerEnd;
   }
 }
 

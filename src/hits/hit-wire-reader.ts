@@ -302,24 +302,33 @@ function requestRest(ip: string, host: string, serverReceivedTime: number): Pars
 const EMPTY_INPUT = Buffer.alloc(0);
 
 /**
- * Runs `read` over the whole of `input` after its envelope `[version, …]`: its value when it
- * used every byte, null when the generic decoder must read the input.
+ * Runs `read` over `input` from `at` to its end: its value when it used every byte, null when
+ * the generic decoder must read the input. The reader's state is put back afterwards, so a read
+ * may run at any time (a deferred request's, say) and the input is not kept once it is done.
  */
-function readEnvelope<T>(input: Uint8Array, version: number, read: () => T): T | null {
+function readWhole<T>(input: Uint8Array, at: number, read: () => T): T | null {
+  const outerBuf = buf;
+  const outerPos = pos;
+  const outerEnd = end;
   buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  pos = 0;
+  pos = at;
   end = input.byteLength;
   try {
-    if (byte() !== 0x82 || byte() !== version) return null;
     const value = read();
     return pos === end ? value : null;
   } catch (err) {
     if (err === GENERIC) return null;
     throw err;
   } finally {
-    // Drop the reference, so the input can be collected.
-    buf = EMPTY_INPUT;
+    buf = outerBuf;
+    pos = outerPos;
+    end = outerEnd;
   }
+}
+
+/** `readWhole` after the envelope `[version, …]` at the start of `input`. */
+function readEnvelope<T>(input: Uint8Array, version: number, read: () => T): T | null {
+  return readWhole(input, 0, () => (byte() === 0x82 && byte() === version ? read() : null));
 }
 
 function hitBatch(): Hit[] {
@@ -344,27 +353,10 @@ export function readStoredHitFrame(input: Uint8Array, version: number, readRest:
 
 /**
  * The fields of a request after its time, from `input` at `at` to its end, or null when the
- * generic decoder must read them. Called at any later time, it leaves whatever read is under
- * way as it was.
+ * generic decoder must read them.
  */
 export function readRequestRest(input: Uint8Array, at: number, ip: string, host: string, serverReceivedTime: number): ParsedRequest | null {
-  const outerBuf = buf;
-  const outerPos = pos;
-  const outerEnd = end;
-  buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  pos = at;
-  end = input.byteLength;
-  try {
-    const request = requestRest(ip, host, serverReceivedTime);
-    return pos === end ? request : null;
-  } catch (err) {
-    if (err === GENERIC) return null;
-    throw err;
-  } finally {
-    buf = outerBuf;
-    pos = outerPos;
-    end = outerEnd;
-  }
+  return readWhole(input, at, () => requestRest(ip, host, serverReceivedTime));
 }
 
 /** The hits of a batch `[version, [item, …]]`, or null when the generic decoder must read it. */

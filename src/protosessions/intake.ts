@@ -22,7 +22,8 @@ import {
   isolatedSessionStamp,
   isolatedUserIdStamp,
 } from './stamps.js';
-import type { IdentifierKey, NewHit, ProtoSessionStore } from './store.js';
+import { PairMap } from './pair-map.js';
+import type { IdentifierKey, IdentifierType, NewHit, ProtoSessionStore } from './store.js';
 
 /** What intake needs of the property registry (PropertyRegistry satisfies it). */
 export interface PropertySettingsLookup {
@@ -95,8 +96,6 @@ function inTimeOrder(hits: readonly PreparedHit[]): boolean {
   return true;
 }
 
-// Conflicts are per property: a client id seen in two properties is two clients.
-const clientKey = (propertyId: string, clientId: string): string => `${propertyId}\u0000${clientId}`;
 
 export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeReport {
   const report: IntakeReport = { received: input.length, stored: 0, late: 0, unknownProperty: 0, lastHitTimeMs: undefined };
@@ -163,18 +162,20 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
     // Claim each identifier; the first client to claim one owns it. A client that meets an
     // identifier owned by another client is attributed to that owner for the whole batch
     // (one hop only: the owner's own owner is not followed).
-    const ownerOf = new Map<string, string>();
+    // Conflicts are per property: a client id seen in two properties is two clients.
+    const ownerOf = new PairMap<string>();
     // The same claim repeated in a batch gets the same answer: ask the store once.
-    const claimed = new Map<string, string>();
+    const claimed: Record<IdentifierType, PairMap<string>> = { session_stamp: new PairMap(), user_id: new PairMap(), ga_session: new PairMap() };
     for (const p of kept) {
+      const client = p.hit.authoritativeClientId;
       for (const key of p.identifiers) {
-        const claimKey = `${key.type}\u0000${key.stamp}\u0000${p.hit.authoritativeClientId}`;
-        let owner = claimed.get(claimKey);
+        const claims = claimed[key.type];
+        let owner = claims.get(key.stamp, client);
         if (owner === undefined) {
-          owner = ctx.store.claimIdentifier(key, p.hit.authoritativeClientId);
-          claimed.set(claimKey, owner);
+          owner = ctx.store.claimIdentifier(key, client);
+          claims.set(key.stamp, client, owner);
         }
-        if (owner !== p.hit.authoritativeClientId) ownerOf.set(clientKey(p.hit.propertyId, p.hit.authoritativeClientId), owner);
+        if (owner !== client) ownerOf.set(p.hit.propertyId, client, owner);
       }
     }
 
@@ -182,20 +183,21 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
     // due bucket and earliest hit time, so each proto-session gets one row and one mark.
     const groups = new Map<string, { due: number; firstHitMs: number; hits: NewHit[] }>();
     // A client's hits share their proto-session id: one hash per client and batch, not per hit.
-    const psIdOf = new Map<string, string>();
+    const psIdOf = new PairMap<string>();
     for (const p of kept) {
       const hit = p.hit;
-      const client = clientKey(hit.propertyId, hit.authoritativeClientId);
-      const owner = ownerOf.get(client);
+      const propertyId = hit.propertyId;
+      const client = hit.authoritativeClientId;
+      const owner = ownerOf.get(propertyId, client);
       if (owner !== undefined) {
         hit.metadata[ORIGINAL_AUTHORITATIVE_CLIENT_ID] = hit.authoritativeClientId;
         hit.metadata[MARKED_FOR_EVICTION] = 'true';
         hit.authoritativeClientId = owner;
       }
-      let psId = psIdOf.get(client);
+      let psId = psIdOf.get(propertyId, client);
       if (psId === undefined) {
-        psId = isolatedClientId(hit.propertyId, hit.authoritativeClientId);
-        psIdOf.set(client, psId);
+        psId = isolatedClientId(propertyId, hit.authoritativeClientId);
+        psIdOf.set(propertyId, client, psId);
       }
       hit.metadata[ISOLATED_CLIENT_ID] = psId;
       const time = p.time;

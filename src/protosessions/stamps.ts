@@ -9,6 +9,7 @@ import type { Headers, Hit } from '../hits/hit.js';
 import { firstParam, unparsedLayers } from '../hits/hit.js';
 import { SealedHeadersMemo } from '../hits/sealed-headers.js';
 import { utcDate } from '../hits/utc-text.js';
+import { PairMap } from './pair-map.js';
 import { firstValueInLayers } from '../receiver/querystring.js';
 
 export const ISOLATED_CLIENT_ID = 'isolated_client_id';
@@ -97,20 +98,20 @@ export function isolatedSessionStamp(hit: Hit): string {
   const fss = paramOf(hit, CLIENT_SESSION_STAMP_PARAM);
   if (fss !== undefined && fss !== '') return sha256Hex(`fss=${fss}|${hit.propertyId}`);
   const headerPart = stampHeaderPart(hit.request.headers);
-  const rest = `${hit.request.ip}|${hit.propertyId}|${utcDate(hit.request.serverReceivedTime)}`;
-  let byRest = recentStamps.get(headerPart);
-  let stamp = byRest?.get(rest);
-  if (stamp === undefined) {
-    stamp = sha256Hex(`${headerPart}|${rest}`);
-    if (recentStampCount >= RECENT_STAMPS) {
-      recentStamps.clear();
-      recentStampCount = 0;
-      byRest = undefined;
-    }
-    if (byRest === undefined) recentStamps.set(headerPart, (byRest = new Map()));
-    byRest.set(rest, stamp);
-    recentStampCount++;
+  const { ip, serverReceivedTime } = hit.request;
+  const day = Math.floor(serverReceivedTime / DAY_MS);
+  let byAddress = recentStamps.get(headerPart);
+  const recent = byAddress?.get(ip, hit.propertyId);
+  if (recent !== undefined && recent.day === day) return recent.stamp;
+  const stamp = sha256Hex(`${headerPart}|${ip}|${hit.propertyId}|${utcDate(serverReceivedTime)}`);
+  if (recentStampCount >= RECENT_STAMPS) {
+    recentStamps.clear();
+    recentStampCount = 0;
+    byAddress = undefined;
   }
+  if (byAddress === undefined) recentStamps.set(headerPart, (byAddress = new PairMap()));
+  byAddress.set(ip, hit.propertyId, { day, stamp });
+  recentStampCount++;
   return stamp;
 }
 
@@ -121,7 +122,8 @@ export function isolatedSessionStamp(hit: Hit): string {
  * without building the few hundred characters of the input first. The table starts over when full.
  */
 const RECENT_STAMPS = 4096;
-const recentStamps = new Map<string, Map<string, string>>();
+const recentStamps = new Map<string, PairMap<{ day: number; stamp: string }>>();
+const DAY_MS = 86_400_000;
 let recentStampCount = 0;
 
 // The hits of one client share a sealed header map: its part of the stamp is read once.

@@ -1,0 +1,27 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PairMap } from '../../src/protosessions/pair-map.js';
+
+test('a pair map tells apart pairs whose joined text would be the same', () => {
+  const map = new PairMap<number>();
+  map.set('a\u0000b', 'c', 1);
+  map.set('a', 'b\u0000c', 2);
+  map.set('', 'a\u0000b\u0000c', 3);
+  assert.is(map.get('a\u0000b', 'c'), 1);
+  assert.is(map.get('a', 'b\u0000c'), 2);
+  assert.is(map.get('', 'a\u0000b\u0000c'), 3);
+  assert.is(map.get('a', 'b'), undefined);
+  assert.is(map.get('b', 'a\u0000b'), undefined);
+});
+
+test('a pair map keeps the latest value of a pair and every pair of a shared first key', () => {
+  const map = new PairMap<string>();
+  map.set('property', 'client-1', 'x');
+  map.set('property', 'client-2', 'y');
+  map.set('property', 'client-1', 'z');
+  assert.is(map.get('property', 'client-1'), 'z');
+  assert.is(map.get('property', 'client-2'), 'y');
+  assert.is(map.get('other', 'client-1'), undefined);
+});
+
+test.run();

@@ -37,7 +37,11 @@ interface Decoded {
 export function readBucketToClose(store: ProtoSessionStore, bucket: number, logger: Logger): BucketToClose {
   const read = store.readBucket(bucket);
   const decoded: Decoded[] = [];
-  const identifiers = new Map<string, IdentifierKey>();
+  // One set per kind of stamp, keyed by the stamp itself: a key joined per hit cost a
+  // twentieth of closing.
+  const sessionStamps = new Set<string>();
+  const userStamps = new Set<string>();
+  const gaSessionStamps = new Set<string>();
   let hitCount = 0;
   for (const ps of read) {
     for (const reason of ps.unreadable) logger.error('discarding stored hits that cannot be read', { proto_session: ps.id, bucket, error: reason });
@@ -54,18 +58,22 @@ export function readBucketToClose(store: ProtoSessionStore, bucket: number, logg
       // Every stamp the hits carry is released, whatever the property's join settings are now:
       // the stamps exist only because joining was on when the hit arrived.
       const session = hit.metadata[ISOLATED_SESSION_STAMP];
-      if (session !== undefined) identifiers.set(`s${session}`, { type: 'session_stamp', stamp: session });
+      if (session !== undefined) sessionStamps.add(session);
       const user = hit.metadata[ISOLATED_USER_ID_STAMP];
-      if (user !== undefined) identifiers.set(`u${user}`, { type: 'user_id', stamp: user });
+      if (user !== undefined) userStamps.add(user);
       const gaSession = hit.metadata[ISOLATED_GA_SESSION_STAMP];
-      if (gaSession !== undefined) identifiers.set(`g${gaSession}`, { type: 'ga_session', stamp: gaSession });
+      if (gaSession !== undefined) gaSessionStamps.add(gaSession);
     }
     if (hits.length === 0) continue;
     hitCount += hits.length;
     decoded.push({ id: ps.id, shard: closerShard(ps.id), hits });
   }
   decoded.sort((a, b) => a.shard - b.shard || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { bucket, protoSessions: decoded.map((d) => d.hits), hitCount, read, identifiers: [...identifiers.values()] };
+  const identifiers: IdentifierKey[] = [];
+  for (const stamp of sessionStamps) identifiers.push({ type: 'session_stamp', stamp });
+  for (const stamp of userStamps) identifiers.push({ type: 'user_id', stamp });
+  for (const stamp of gaSessionStamps) identifiers.push({ type: 'ga_session', stamp });
+  return { bucket, protoSessions: decoded.map((d) => d.hits), hitCount, read, identifiers };
 }
 
 /**

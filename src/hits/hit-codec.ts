@@ -24,7 +24,7 @@
  */
 import { plainCborEncoder, safeCborDecoder } from './cbor.js';
 import type { Hit, ParsedRequest } from './hit.js';
-import { lazyRequest } from './hit.js';
+import { lazyRequest, markStoredFrame, storedFrameItem } from './hit.js';
 import { appendHitWireTo, lastAppended, SlabArena, writeHitWire } from './hit-wire-writer.js';
 import { readHitBatch, readHitFrame, readRequestRest, readStoredHitFrame } from './hit-wire-reader.js';
 import { assertDecodable, parseLayers } from '../receiver/querystring.js';
@@ -244,7 +244,9 @@ export function decodeHitItems(items: readonly Uint8Array[]): Hit[] {
  * The item bytes a hit was decoded from the state store with. A closed session's hits go to the
  * session spool exactly as stored, so they are written from these bytes instead of being encoded
  * again. Hits are not changed after decoding; code that changes one works on a copy (intake
- * does), and a copy is a new object without an entry here.
+ * does), and a copy is a new object without an entry here. Hits read with a deferred request
+ * (closing's) are found through their request instead (`storedFrameItem`), which knows the
+ * very hit it was read for.
  */
 const storedItems = new WeakMap<Hit, Uint8Array>();
 
@@ -253,7 +255,8 @@ export function storedItemsOf(hits: readonly Hit[]): Uint8Array[] | undefined {
   if (hits.length === 0) return undefined;
   const items: Uint8Array[] = new Array(hits.length);
   for (let i = 0; i < hits.length; i++) {
-    const item = storedItems.get(hits[i]!);
+    const hit = hits[i]!;
+    const item = storedFrameItem(hit) ?? storedItems.get(hit);
     if (item === undefined) return undefined;
     items[i] = item;
   }
@@ -423,7 +426,9 @@ export function decodeHit(input: Uint8Array): Hit {
  */
 export function decodeStoredHit(input: Uint8Array): Hit {
   const hit = (input instanceof Uint8Array ? readStoredHitFrame(input, HIT_FORMAT_VERSION, readStoredRequestRest) : null) ?? decodeHitGeneric(input);
-  if (input[0] === 0x82 && input[1] === HIT_FORMAT_VERSION) storedItems.set(hit, input.subarray(2));
+  // Closing reads every hit of a bucket: its request holds the frame already, and a table entry
+  // per hit cost a twentieth of closing.
+  if (input[0] === 0x82 && input[1] === HIT_FORMAT_VERSION && !markStoredFrame(hit)) storedItems.set(hit, input.subarray(2));
   return hit;
 }
 

@@ -239,12 +239,14 @@ class DeferredRequest implements ParsedRequest {
   host: string;
   serverReceivedTime: number;
   private full: ParsedRequest | undefined;
+  /** The hit whose stored frame `bytes` is (see `markStoredFrame`); a copy of it is another object. */
+  storedFor: object | undefined = undefined;
 
   constructor(
     ip: string,
     host: string,
     serverReceivedTime: number,
-    private readonly bytes: Uint8Array,
+    readonly bytes: Uint8Array,
     private readonly at: number,
     private readonly readRest: RequestRestReader,
   ) {
@@ -319,6 +321,25 @@ class DeferredRequest implements ParsedRequest {
 /** A request whose fields after its time are read from `bytes` (from `at`) when first needed. */
 export function deferredRequest(ip: string, host: string, serverReceivedTime: number, bytes: Uint8Array, at: number, readRest: RequestRestReader): ParsedRequest {
   return new DeferredRequest(ip, host, serverReceivedTime, bytes, at, readRest);
+}
+
+/**
+ * Notes that `hit` was read from a stored frame (`[version, item]`, the two-byte envelope then
+ * the item) that its deferred request reads the rest from: the frame's item bytes are then
+ * found through the request, without a table entry per hit. False when the request is not
+ * deferred.
+ */
+export function markStoredFrame(hit: Hit): boolean {
+  const r = hit.request;
+  if (!(r instanceof DeferredRequest)) return false;
+  r.storedFor = hit;
+  return true;
+}
+
+/** The item bytes of the stored frame `hit` itself was read from (see `markStoredFrame`), else undefined. */
+export function storedFrameItem(hit: Hit): Uint8Array | undefined {
+  const r = hit.request;
+  return r instanceof DeferredRequest && r.storedFor === hit ? r.bytes.subarray(2) : undefined;
 }
 
 /** The still-encoded fields after the time of a deferred request nothing has read yet, else undefined. */

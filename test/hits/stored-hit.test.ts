@@ -133,4 +133,19 @@ test('a stored rest of a shape the fast reader leaves to cbor-x reads the same t
   assert.equal(fieldsOf(stored.request), fieldsOf(decodeHit(bytes).request));
 });
 
+test('a stored hit is written again from its frame, and a changed copy of it from its fields', () => {
+  const hit = layeredHit(8);
+  const bytes = encodeHit(hit);
+  const stored = decodeStoredHit(bytes);
+  // The frame's own item: the same bytes as a fresh encoding of the hits.
+  assert.equal([...encodeHits([stored])], [...encodeHits([hit])]);
+  // A copy shares the stored hit's request, but it is not the hit that frame was read for.
+  const copy = { ...stored, metadata: { ...stored.metadata, marked_for_eviction: 'true' }, authoritativeClientId: 'owner' };
+  const back = decodeHits(encodeHits([copy, stored]));
+  assert.is(back[0]!.metadata['marked_for_eviction'], 'true');
+  assert.is(back[0]!.authoritativeClientId, 'owner');
+  assert.is(back[1]!.metadata['marked_for_eviction'], undefined);
+  assert.is(back[1]!.authoritativeClientId, hit.authoritativeClientId);
+});
+
 test.run();

@@ -199,4 +199,35 @@ test('one item: counted as unique only with an id, its quantity cut to a whole n
   assert.equal([twice.values['ecommerce_unique_items'], twice.values['ecommerce_items_total_quantity']], [1, 2]);
 });
 
+test('item strings agree with the rule written as a regular expression, on random keys', () => {
+  // The rule: keys /^pr([0-9]+)$/ in numeric order (stable), then other keys starting with pr, in request order.
+  const expected = (params: Map<string, string[]>): string[] => {
+    const numbered: { n: number; values: string[] }[] = [];
+    const others: string[] = [];
+    for (const [key, values] of params) {
+      if (!key.startsWith('pr')) continue;
+      const m = /^pr([0-9]+)$/.exec(key);
+      if (m === null) others.push(...values);
+      else numbered.push({ n: Number(m[1]), values });
+    }
+    return [...numbered.sort((a, b) => a.n - b.n).flatMap((x) => x.values), ...others];
+  };
+  const parts = ['pr', 'p', 'r', '1', '2', '0', '9', '10', '\u0663', 'x', '~', ' ', ':', '/'];
+  let seed = 7;
+  const next = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return (seed >>> 16) % n;
+  };
+  for (let round = 0; round < 300; round++) {
+    const params = new Map<string, string[]>();
+    const keys = 1 + next(8);
+    for (let k = 0; k < keys; k++) {
+      let key = next(4) === 0 ? '' : 'pr';
+      for (let j = next(4); j > 0; j--) key += parts[next(parts.length)];
+      params.set(key, Array.from({ length: 1 + next(2) }, (_, v) => `${key}#${v}`));
+    }
+    assert.equal([...itemStrings(params)], expected(params), JSON.stringify([...params.keys()]));
+  }
+});
+
 test.run();

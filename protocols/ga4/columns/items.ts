@@ -47,7 +47,27 @@ const NUMBER_CODES: Readonly<Record<string, ItemNumberField>> = {
 };
 
 const ITEM_KEY_PREFIX = 'pr';
-const NUMBERED_ITEM_KEY = /^pr([0-9]+)$/;
+
+/** N of a key `pr<digits>` (`pr01` is 1), else -1. */
+function itemNumber(key: string): number {
+  const n = key.length;
+  if (n <= ITEM_KEY_PREFIX.length) return -1;
+  for (let i = ITEM_KEY_PREFIX.length; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+  }
+  return Number(key.slice(ITEM_KEY_PREFIX.length));
+}
+
+interface NumberedItems {
+  readonly n: number;
+  readonly values: readonly string[];
+}
+
+function inNumberOrder(items: readonly NumberedItems[]): boolean {
+  for (let i = 1; i < items.length; i++) if (items[i]!.n < items[i - 1]!.n) return false;
+  return true;
+}
 
 /**
  * The item strings of a hit: every value of every parameter whose name starts with `pr`.
@@ -55,20 +75,25 @@ const NUMBERED_ITEM_KEY = /^pr([0-9]+)$/;
  * them in request order. The reference walks a Go map here, so its item order was random.
  */
 export function itemStrings(params: QueryParams): readonly string[] {
-  let numbered: { n: number; values: string[] }[] | undefined;
+  let numbered: NumberedItems[] | undefined;
   let others: string[] | undefined;
   // forEach rather than for-of: the entries iterator makes an array per parameter.
   params.forEach((values, key) => {
     if (!key.startsWith(ITEM_KEY_PREFIX)) return;
-    const match = NUMBERED_ITEM_KEY.exec(key);
-    if (match === null) (others ??= []).push(...values);
-    else (numbered ??= []).push({ n: Number(match[1]), values });
+    const n = itemNumber(key);
+    if (n === -1) (others ??= []).push(...values);
+    else (numbered ??= []).push({ n, values });
   });
   // Most events carry no items; they share one empty list.
   if (numbered === undefined && others === undefined) return NO_ITEM_STRINGS;
-  // Array.prototype.sort is stable: `pr01` and `pr1` keep their request order.
-  const strings = numbered === undefined ? [] : numbered.sort((a, b) => a.n - b.n).flatMap((x) => x.values);
-  if (others !== undefined) strings.push(...others);
+  const strings: string[] = [];
+  if (numbered !== undefined) {
+    // Array.prototype.sort is stable: `pr01` and `pr1` keep their request order. Items mostly
+    // come in order already.
+    if (!inNumberOrder(numbered)) numbered.sort((a, b) => a.n - b.n);
+    for (const item of numbered) for (const value of item.values) strings.push(value);
+  }
+  if (others !== undefined) for (const value of others) strings.push(value);
   return strings;
 }
 

@@ -22,11 +22,18 @@ export function stripExcludedParams(url: string, excluded: readonly string[]): s
   const parsed = recentUrls.parse(url);
   if (excluded.length === 0) return url;
   const shared = recentUrls.query(url);
-  if (!excluded.some((name) => shared.has(name))) return url;
+  if (!hasAny(shared, excluded)) return url;
   // The shared parse is read by other columns: strip a copy of it.
   const query = new Map(shared);
   for (const name of excluded) query.delete(name);
   return formatGoUrl({ ...parsed, rawQuery: encodeGoQuery(query) });
+}
+
+/** Whether the query holds any of `names`; most page URLs have no query at all. */
+function hasAny(query: GoQuery, names: readonly string[]): boolean {
+  if (query.size === 0) return false;
+  for (let i = 0; i < names.length; i++) if (query.has(names[i]!)) return true;
+  return false;
 }
 
 /** The page URL attribution and campaign columns read: the original one, else the stored page_location. */

@@ -107,11 +107,43 @@ function parseHexFloat(sign: string, mantissa: string, exponent: string): number
 }
 
 /**
+ * The value of a plain decimal (`19.9`, `-3`, `.5`, `4.`: a sign, digits and at most one point,
+ * with a digit somewhere), the form nearly every number a tracker sends takes; null for
+ * anything else, which the general reading below decides. Go and `Number` read these digits
+ * to the same nearest double.
+ */
+function plainDecimal(s: string): number | null {
+  const n = s.length;
+  let i = 0;
+  if (n > 0) {
+    const first = s.charCodeAt(0);
+    if (first === 0x2b || first === 0x2d) i = 1;
+  }
+  let digits = 0;
+  let point = false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c === 0x2e && !point) point = true;
+    else return null;
+  }
+  if (digits === 0) return null;
+  const value = Number(s);
+  // Too large for a double: the general reading says so.
+  return Number.isFinite(value) ? value : null;
+}
+
+/**
  * `strconv.ParseFloat(s, 64)`: decimal (`1.5`, `.5`, `1e3`) and hexadecimal (`0x1p-2`) literals
  * with an optional sign, Go digit separators, and `inf` / `infinity` / `nan` in any case. No
  * surrounding spaces. A value too large for a double is an error in Go and gives null here.
  */
 export function parseGoFloat64(s: string): number | null {
+  return plainDecimal(s) ?? parseGoFloat64Syntax(s);
+}
+
+/** `parseGoFloat64` by the whole syntax, without the shortcut for plain decimals (tests compare the two). */
+export function parseGoFloat64Syntax(s: string): number | null {
   const special = SPECIAL_FLOAT.exec(s);
   if (special !== null) {
     if (special[3] !== undefined) return NaN;

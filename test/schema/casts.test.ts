@@ -11,7 +11,7 @@ import {
   truncateString,
 } from '../../src/schema/casts.js';
 import { BrokenEventError } from '../../src/schema/errors.js';
-import { parseGoFloat64, parseGoInt64 } from '../../src/schema/go-number.js';
+import { parseGoFloat64, parseGoFloat64Syntax, parseGoInt64 } from '../../src/schema/go-number.js';
 
 test('floats: Go syntax only', () => {
   const cases: [string, number | null][] = [
@@ -136,6 +136,22 @@ test('truncation counts code points and never separates a surrogate pair', () =>
   const cutEmoji = truncateString(emoji + 'b');
   assert.is(cutEmoji, emoji);
   assert.ok(Buffer.from(cutEmoji, 'utf8').toString('utf8') === cutEmoji);
+});
+
+test('parseGoFloat64 reads plain decimals by a shortcut that agrees with the whole syntax, on random text', () => {
+  const pieces = ['0', '1', '5', '9', '19', '.', '+', '-', '_', 'e', 'E', 'x', ' ', '00', '9'.repeat(320), 'inf', 'p'];
+  let seed = 11;
+  const next = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return (seed >>> 16) % n;
+  };
+  for (let round = 0; round < 5000; round++) {
+    let s = '';
+    for (let j = next(6); j > 0; j--) s += pieces[next(pieces.length)];
+    const fast = parseGoFloat64(s);
+    const whole = parseGoFloat64Syntax(s);
+    assert.ok(Object.is(fast, whole), `${JSON.stringify(s)}: ${fast} against ${whole}`);
+  }
 });
 
 test.run();

@@ -117,9 +117,10 @@ export function isolatedSessionStamp(hit: Hit): string {
 
 /**
  * Fingerprint stamps of recent inputs, by header part (one string per sealed header map, the
- * same object for a visitor's hits) and then by address, property and day: every hit of a
- * visitor's day has the same input, and looking it up costs a fraction of hashing it again,
- * without building the few hundred characters of the input first. The table starts over when full.
+ * same object for a visitor's hits) and then by address and property, each kept with the UTC
+ * day it was made for: every hit of a visitor's day has the same input, and looking it up costs
+ * a fraction of hashing it again, without building the few hundred characters of the input (or
+ * a key joined from its parts) first. The table starts over when full.
  */
 const RECENT_STAMPS = 4096;
 const recentStamps = new Map<string, PairMap<{ day: number; stamp: string }>>();

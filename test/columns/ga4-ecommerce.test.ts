@@ -5,6 +5,7 @@ import { itemStrings, parseItemString } from '../../protocols/ga4/columns/items.
 import { ITEM_FIELDS } from '../../protocols/ga4/columns/nested-types.js';
 import { amountInUsd, USD_ONLY_CONVERTER } from '../../protocols/ga4/columns/usd-conversion.js';
 import { dl, FactorConverter, gtagSession, GTAG_BASE } from './gtag.js';
+import { seededInts } from '../support/random.js';
 
 const CHECKOUT = `${GTAG_BASE}&${dl('https://shop.example/checkout/thanks')}&cu=EUR`;
 
@@ -213,11 +214,7 @@ test('item strings agree with the rule written as a regular expression, on rando
     return [...numbered.sort((a, b) => a.n - b.n).flatMap((x) => x.values), ...others];
   };
   const parts = ['pr', 'p', 'r', '1', '2', '0', '9', '10', '\u0663', 'x', '~', ' ', ':', '/'];
-  let seed = 7;
-  const next = (n: number): number => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return (seed >>> 16) % n;
-  };
+  const next = seededInts(7);
   for (let round = 0; round < 300; round++) {
     const params = new Map<string, string[]>();
     const keys = 1 + next(8);

@@ -6,6 +6,7 @@ import { EncodedHits, HitDecodeError, HIT_FORMAT_VERSION, assembleHits, batchEnv
 import type { Hit } from '../../src/hits/hit.js';
 import { isSealed, keptEncoding, sealHeaders } from '../../src/hits/sealed-headers.js';
 import { makeHit } from '../queue/helpers.js';
+import { seededInts } from '../support/random.js';
 
 const plainCbor = new Encoder({ useRecords: false, tagUint8Array: false });
 
@@ -180,8 +181,7 @@ test('a malformed parameter layer is a decode error, not a failure when a column
 });
 
 test('the hit writer gives exactly the bytes cbor-x gives, whatever the strings, numbers and bodies', () => {
-  let seed = 11;
-  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const rnd = seededInts(11);
   const units = ['a', 'Z', '0', '%', '\u00e9', '\u07ff', '\u0800', '\u65e5', '\ud83d\ude00', '\ud800', '\udc00', '\uffff', '\u0000', '\u007f', '\u0080'];
   const lengths = [0, 1, 22, 23, 24, 25, 31, 32, 33, 63, 64, 65, 84, 85, 255, 256, 257, 1000, 21845, 21846, 65535, 65536, 70000];
   const str = (): string => {
@@ -268,8 +268,7 @@ test('a batch read only through transient pieces gives its memory to the next ba
 });
 
 test('the hit reader gives exactly the hits cbor-x gives, whatever the strings, numbers and bodies', () => {
-  let seed = 29;
-  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const rnd = seededInts(29);
   const units = ['a', 'Z', '0', '%', '+', '\u00e9', '\u07ff', '\u0800', '\u65e5', '\ud83d\ude00', '\uffff', '\u0000', '\u007f', '\u0080'];
   const lengths = [0, 1, 15, 16, 17, 23, 24, 63, 64, 255, 256, 1000, 70000];
   const str = (): string => {
@@ -305,8 +304,7 @@ test('the hit reader gives exactly the hits cbor-x gives, whatever the strings, 
 });
 
 test('short texts read again come back right, however many different ones share the reader\'s memory of them', () => {
-  let seed = 5;
-  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const rnd = seededInts(5);
   // Many more different texts than the reader remembers, of every length it remembers, from a
   // small alphabet so that texts of one length differ in a byte or two.
   const texts = Array.from({ length: 6000 }, () => {
@@ -405,8 +403,7 @@ test('an ordinary header map is written anew each time, so changes in place show
 });
 
 test('metadata of many keys is written in the same key order as cbor-x gives it', () => {
-  let seed = 5;
-  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const rnd = seededInts(5);
   const pieces = ['a', 'B', 'z', '_', '0', '9', '10', '\u00e9', '\u65e5', '\ud83d\ude00', '\uffff', 'isolated_', 'protocol'];
   for (let i = 0; i < 200; i++) {
     const metadata: Record<string, string> = {};

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeHitChunk, HitChunkError, readHitChunk, type ChunkHit } from '../../src/protosessions/hit-chunk.js';
+import { seededRandom } from '../support/random.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -55,8 +56,7 @@ test('garbage: every truncation and a wrong version are errors naming the damage
 });
 
 test('random bytes never throw anything but HitChunkError', () => {
-  let state = 12345;
-  const rnd = (): number => (state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const rnd = seededRandom(12345);
   for (let i = 0; i < 2000; i++) {
     const b = new Uint8Array(Math.floor(rnd() * 60));
     for (let j = 0; j < b.length; j++) b[j] = Math.floor(rnd() * 256);

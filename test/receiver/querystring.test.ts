@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { assertDecodable, firstRawValuesInLayers, firstValueIn, parseQueryString, QueryStringError } from '../../src/receiver/querystring.js';
+import { seededInts, seededRandom } from '../support/random.js';
 
 const entries = (raw: string): [string, string[]][] => [...parseQueryString(raw)];
 
@@ -54,8 +55,7 @@ test('raw non-ASCII text passes through', () => {
 });
 
 test('garbage never throws anything but QueryStringError', () => {
-  let seed = 42;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = seededRandom(42);
   const alphabet = '%&=+;?#abcXYZ019\u00e9\u0000 ';
   for (let i = 0; i < 2000; i++) {
     let s = '';
@@ -70,8 +70,7 @@ test('garbage never throws anything but QueryStringError', () => {
 });
 
 test('assertDecodable refuses exactly what the parser refuses, with the same error', () => {
-  let seed = 7;
-  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const rnd = seededInts(7);
   const pieces = ['%', '&', '=', '+', 'a', 'cid', '%63id', '%C3', '%A9', '%E2', '%82', '%AC', '%F0', '%9F', '%98', '%80', '%ED', '%A0', '%BF', '%C0', '%F4', '%90', '%FF', '%2', '%zz', '%41', 'é', '\ud800', '😀', '%e2%80%93', '%25'];
   const outcome = (f: () => unknown): string => {
     try {
@@ -100,8 +99,7 @@ test('first values: encoded keys match, a later layer wins, a bare key is empty'
 });
 
 test('first values found without parsing agree with the parsed map, escaped keys included', () => {
-  let seed = 9;
-  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const rnd = seededInts(9);
   const pieces = ['%', '&', '=', '+', 'a', 'cid', 'en', 'tid', 'uid', '%63id', 'c%69d', 'ci+d', 'e%6E', '%C3%A9', '%41', 'é', 'x', '1', 'ci', 'd', 'n', '&&', '=='];
   const keys = ['cid', 'tid', 'uid', 'en'];
   let checked = 0;

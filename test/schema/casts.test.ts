@@ -12,6 +12,7 @@ import {
 } from '../../src/schema/casts.js';
 import { BrokenEventError } from '../../src/schema/errors.js';
 import { parseGoFloat64, parseGoFloat64Syntax, parseGoInt64 } from '../../src/schema/go-number.js';
+import { seededInts } from '../support/random.js';
 
 test('floats: Go syntax only', () => {
   const cases: [string, number | null][] = [
@@ -139,12 +140,8 @@ test('truncation counts code points and never separates a surrogate pair', () =>
 });
 
 test('parseGoFloat64 reads plain decimals by a shortcut that agrees with the whole syntax, on random text', () => {
-  const pieces = ['0', '1', '5', '9', '19', '.', '+', '-', '_', 'e', 'E', 'x', ' ', '00', '9'.repeat(320), 'inf', 'p'];
-  let seed = 11;
-  const next = (n: number): number => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return (seed >>> 16) % n;
-  };
+  const pieces = ['0', '1', '5', '9', '19', '.', '+', '-', '_', 'e', 'E', 'x', ' ', '00', '9'.repeat(320), 'inf', 'p', '0x', '0b', '0o'];
+  const next = seededInts(11);
   for (let round = 0; round < 5000; round++) {
     let s = '';
     for (let j = next(6); j > 0; j--) s += pieces[next(pieces.length)];

@@ -5,6 +5,7 @@
  */
 import { DataType, type Field, type Schema } from 'apache-arrow';
 import type { Row } from '../../src/warehouse/driver.js';
+import { seededRandom } from '../support/random.js';
 
 const EVENT_NAMES = ['page_view', 'page_view', 'page_view', 'scroll', 'user_engagement', 'click', 'view_item', 'add_to_cart', 'purchase', 'form_start'];
 const PAGES = ['/', '/pricing', '/blog/warehouse-native-analytics', '/docs/getting-started', '/cart', '/checkout', '/søk?q=ünïcode', "/o'reilly/\"quoted\""];
@@ -17,18 +18,6 @@ const SOURCES: [string, string][] = [
   ['newsletter', 'email'],
   ['news.ycombinator.com', 'referral'],
 ];
-
-/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(items: readonly T[], r: () => number): T {
   return items[Math.floor(r() * items.length)] as T;
@@ -77,7 +66,7 @@ function valueGeneratorFor(name: string, type: DataType): Generator {
 
 /** `count` rows of the GA4 events table of `schema`: sessions of a few events each, every column filled as Cairn would. */
 export function ga4Rows(schema: Schema, count: number, seed = 42): Row[] {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const names = new Set(schema.fields.map((f) => f.name));
   const generators = schema.fields.map((f) => [f.name, generatorFor(f)] as const);
   const rows: Row[] = [];

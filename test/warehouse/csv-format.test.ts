@@ -14,6 +14,7 @@ import {
   goJson,
 } from '../../src/warehouse/value-text.js';
 import { csvDicts, parseCsv } from './helpers.js';
+import { seededInts } from '../support/random.js';
 
 test('floats print as Go %v does', () => {
   const cases: [number, string][] = [
@@ -114,8 +115,7 @@ test('CSV quoting agrees with the rule written as regular expressions, on random
   const leading = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
   const special = /[",\r\n]/;
   const units = ['a', ' ', '\t', ',', '"', '\n', '\r', '\u0085', '\u00a0', '\u2000', '\u200b', '\u3000', '\ufeff', '\\', '.', 'ż', '😀'];
-  let seed = 7;
-  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const rnd = seededInts(7);
   for (let i = 0; i < 5000; i++) {
     let text = '';
     const n = [0, 1, 2, 3, 10, 300][rnd(6)]!;
@@ -277,8 +277,7 @@ test('positional CSV lines match the general cell formatting on random text and 
     new Field('o', new Struct([new Field('k', new Utf8())])),
   ]);
   const units = ['a', ' ', '\t', ',', '"', '\n', '\r', '\u0085', '\u00a0', '\u3000', '\ufeff', '\\', '.', '<', 'ż', '😀', '\ud800', '\udc00', '\u2028'];
-  let seed = 11;
-  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const rnd = seededInts(11);
   const text = (): string => {
     let t = '';
     const n = [0, 1, 2, 5, 40, 3000][rnd(6)]!;
@@ -324,8 +323,7 @@ test('positional CSV lines: cells a row shares at its end with the previous row 
   ]);
   const shared = { k: 'a,b' };
   const pool: unknown[] = ['', 'x', 'a,b', 'q"q', 'é', 0, -0, 1.5, NaN, null, undefined, true, false, ['p', 'q'], shared, 12n];
-  let seed = 5;
-  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+  const rnd = seededInts(5);
   const rows: unknown[][] = [];
   for (let r = 0; r < 3000; r++) {
     const row = schema.fields.map(() => pool[rnd(pool.length)]);

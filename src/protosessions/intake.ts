@@ -22,7 +22,7 @@ import {
   isolatedSessionStamp,
   isolatedUserIdStamp,
 } from './stamps.js';
-import { PairMap } from './pair-map.js';
+import { PairMap } from '../storage/pair-map.js';
 import type { IdentifierKey, IdentifierType, NewHit, ProtoSessionStore } from './store.js';
 
 /** What intake needs of the property registry (PropertyRegistry satisfies it). */

@@ -9,7 +9,7 @@ import type { Headers, Hit } from '../hits/hit.js';
 import { firstParam, unparsedLayers } from '../hits/hit.js';
 import { SealedHeadersMemo } from '../hits/sealed-headers.js';
 import { utcDate } from '../hits/utc-text.js';
-import { PairMap } from './pair-map.js';
+import { PairMap } from '../storage/pair-map.js';
 import { firstValueInLayers } from '../receiver/querystring.js';
 
 export const ISOLATED_CLIENT_ID = 'isolated_client_id';

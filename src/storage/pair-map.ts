@@ -15,4 +15,8 @@ export class PairMap<V> {
     if (inner === undefined) this.outer.set(first, (inner = new Map()));
     inner.set(second, value);
   }
+
+  clear(): void {
+    this.outer.clear();
+  }
 }

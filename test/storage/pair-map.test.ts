@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PairMap } from '../../src/protosessions/pair-map.js';
+import { PairMap } from '../../src/storage/pair-map.js';
 
 test('a pair map tells apart pairs whose joined text would be the same', () => {
   const map = new PairMap<number>();

@@ -44,10 +44,16 @@ function readPage(event: Event): Pick<AttributionInput, 'pageQuery' | 'pageHostW
   }
 }
 
-function readReferrer(event: Event): ReferrerFacts | null {
-  if (event.values['ignore_referrer'] === true) return null;
+/** The referrer attribution reads: `""` when there is none or the tracker asked to ignore it. */
+export function referrerOf(event: Event): string {
+  if (event.values['ignore_referrer'] === true) return '';
   const raw = event.values['page_referrer'];
-  if (typeof raw !== 'string' || raw === '') return null;
+  return typeof raw === 'string' ? raw : '';
+}
+
+function readReferrer(event: Event): ReferrerFacts | null {
+  const raw = referrerOf(event);
+  if (raw === '') return null;
   try {
     const url = recentUrls.parse(raw);
     const host = goToLower(goHostname(url)).replaceAll(' ', '-');

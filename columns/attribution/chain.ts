@@ -1,6 +1,8 @@
 import type { Event } from '../../src/schema/session.js';
 import type { TrafficSource, TrafficSourceDetector } from '../core/traffic-source.js';
-import { firstQueryValue, readAttributionInput, type AttributionInput } from './attribution-input.js';
+import { PairMap } from '../../src/storage/pair-map.js';
+import { originalPageUrl } from '../url/page-url.js';
+import { firstQueryValue, readAttributionInput, referrerOf, type AttributionInput } from './attribution-input.js';
 import { normaliseAttributionValue } from './normalise.js';
 import type { AttributionStep } from './steps.js';
 
@@ -43,7 +45,29 @@ export class ChainTrafficSourceDetector implements TrafficSourceDetector {
     };
   }
 
+  /**
+   * Attribution is a function of the landing URL and the referrer alone, and a site's sessions
+   * arrive from a few of each again and again (its home page from a search engine, from no
+   * referrer), so recent answers are kept by the two: classifying costs several URL readings,
+   * lookups and normalisations per session. The table starts over when full.
+   */
+  private readonly recent = new PairMap<TrafficSource>();
+  private recentCount = 0;
+
   detect(event: Event): TrafficSource {
-    return this.classify(readAttributionInput(event));
+    const page = originalPageUrl(event);
+    const referrer = referrerOf(event);
+    const kept = this.recent.get(page, referrer);
+    if (kept !== undefined) return kept;
+    const found = Object.freeze(this.classify(readAttributionInput(event)));
+    if (this.recentCount >= RECENT_ATTRIBUTIONS) {
+      this.recent.clear();
+      this.recentCount = 0;
+    }
+    this.recent.set(page, referrer, found);
+    this.recentCount++;
+    return found;
   }
 }
+
+const RECENT_ATTRIBUTIONS = 4096;

@@ -4,6 +4,7 @@ import { basicTrafficSourceDetector } from '../../columns/attribution/basic-dete
 import { parseReferrerList, type ReferrerLists } from '../../columns/attribution/referrer-list-files.js';
 import { ReferrerList } from '../../columns/attribution/referrer-list.js';
 import { createTrafficSourceDetector } from '../../columns/attribution/traffic-source-detector.js';
+import { readAttributionInput } from '../../columns/attribution/attribution-input.js';
 import { firstEvent, LANDING, smt, type FirstEventSpec } from './helpers.js';
 
 const EMPTY = new ReferrerList([]);
@@ -191,6 +192,34 @@ test('the chain without lists treats list sites as referrals', () => {
   const detect = (spec: FirstEventSpec) => basicTrafficSourceDetector().detect(firstEvent(spec));
   assert.equal(detect({ page: LANDING, referrer: 'https://www.google.com/search?q=x' }), { source: 'google.com', medium: 'referral', term: '' });
   assert.equal(detect({ page: `${LANDING}?gclid=1` }), { source: 'google', medium: 'cpc', term: '' });
+});
+
+test('answers kept by landing URL and referrer are the ones classifying afresh gives, also after the table starts over', () => {
+  const detector = createTrafficSourceDetector();
+  const pages = [LANDING, `${LANDING}?utm_source=News&utm_medium=Email`, `${LANDING}?gclid=abc`, 'https://www.google.com/search?q=x', '', '%zz://bad'];
+  const referrers = ['', 'https://www.google.com/search?q=mugs', 'https://l.facebook.com/', 'https://mail.example.org/inbox', 'https://www.example.com/other', '::not a url'];
+  const specs: FirstEventSpec[] = [];
+  for (const page of pages) {
+    for (const referrer of referrers) {
+      for (const ignoreReferrer of [true, false, null]) {
+        specs.push({ page, referrer, ignoreReferrer });
+        specs.push({ page, pageLocation: LANDING, referrer, ignoreReferrer });
+      }
+    }
+  }
+  // More distinct landing URLs than the table holds, so it starts over on the way.
+  for (let i = 0; i < 5000; i++) specs.push({ page: `${LANDING}?n=${i}`, referrer: referrers[i % referrers.length]! });
+  for (let pass = 0; pass < 2; pass++) {
+    for (const spec of pass === 0 ? specs : [...specs].reverse()) {
+      const event = firstEvent(spec);
+      assert.equal({ ...detector.detect(event) }, detector.classify(readAttributionInput(event)), JSON.stringify(spec));
+    }
+  }
+  // Two sessions from the same landing URL and referrer share the answer.
+  const spec = { page: `${LANDING}?utm_source=x`, referrer: 'https://www.bing.com/' };
+  assert.is(detector.detect(firstEvent(spec)), detector.detect(firstEvent(spec)));
+  // An ignored referrer reads as no referrer at all.
+  assert.is(detector.detect(firstEvent({ ...spec, ignoreReferrer: true })), detector.detect(firstEvent({ page: spec.page })));
 });
 
 test.run();

@@ -6,6 +6,9 @@ import { firstQueryValue, readAttributionInput, referrerOf, type AttributionInpu
 import { normaliseAttributionValue } from './normalise.js';
 import type { AttributionStep } from './steps.js';
 
+/** Pairs of landing URL and referrer whose answers `detect` keeps. */
+const RECENT_ATTRIBUTIONS = 4096;
+
 export const DIRECT: TrafficSource = Object.freeze({ source: 'direct', medium: 'none', term: '' });
 
 /** Campaign parameters of the landing URL win over detection, each on its own when non-empty. */
@@ -49,10 +52,9 @@ export class ChainTrafficSourceDetector implements TrafficSourceDetector {
    * Attribution is a function of the landing URL and the referrer alone, and a site's sessions
    * arrive from a few of each again and again (its home page from a search engine, from no
    * referrer), so recent answers are kept by the two: classifying costs several URL readings,
-   * lookups and normalisations per session. The table starts over when full.
+   * lookups and normalisations per session.
    */
-  private readonly recent = new PairMap<TrafficSource>();
-  private recentCount = 0;
+  private readonly recent = new PairMap<TrafficSource>(RECENT_ATTRIBUTIONS);
 
   detect(event: Event): TrafficSource {
     const page = originalPageUrl(event);
@@ -60,14 +62,8 @@ export class ChainTrafficSourceDetector implements TrafficSourceDetector {
     const kept = this.recent.get(page, referrer);
     if (kept !== undefined) return kept;
     const found = Object.freeze(this.classify(readAttributionInput(event)));
-    if (this.recentCount >= RECENT_ATTRIBUTIONS) {
-      this.recent.clear();
-      this.recentCount = 0;
-    }
     this.recent.set(page, referrer, found);
-    this.recentCount++;
     return found;
   }
 }
 
-const RECENT_ATTRIBUTIONS = 4096;

@@ -96,7 +96,6 @@ function inTimeOrder(hits: readonly PreparedHit[]): boolean {
   return true;
 }
 
-
 export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeReport {
   const report: IntakeReport = { received: input.length, stored: 0, late: 0, unknownProperty: 0, lastHitTimeMs: undefined };
   if (input.length === 0) return report;

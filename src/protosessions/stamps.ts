@@ -100,32 +100,22 @@ export function isolatedSessionStamp(hit: Hit): string {
   const headerPart = stampHeaderPart(hit.request.headers);
   const { ip, serverReceivedTime } = hit.request;
   const day = Math.floor(serverReceivedTime / DAY_MS);
-  let byAddress = recentStamps.get(headerPart);
-  const recent = byAddress?.get(ip, hit.propertyId);
-  if (recent !== undefined && recent.day === day) return recent.stamp;
+  const recent = recentStamps.get(headerPart, ip);
+  if (recent !== undefined && recent.propertyId === hit.propertyId && recent.day === day) return recent.stamp;
   const stamp = sha256Hex(`${headerPart}|${ip}|${hit.propertyId}|${utcDate(serverReceivedTime)}`);
-  if (recentStampCount >= RECENT_STAMPS) {
-    recentStamps.clear();
-    recentStampCount = 0;
-    byAddress = undefined;
-  }
-  if (byAddress === undefined) recentStamps.set(headerPart, (byAddress = new PairMap()));
-  byAddress.set(ip, hit.propertyId, { day, stamp });
-  recentStampCount++;
+  recentStamps.set(headerPart, ip, { propertyId: hit.propertyId, day, stamp });
   return stamp;
 }
 
 /**
  * Fingerprint stamps of recent inputs, by header part (one string per sealed header map, the
- * same object for a visitor's hits) and then by address and property, each kept with the UTC
- * day it was made for: every hit of a visitor's day has the same input, and looking it up costs
- * a fraction of hashing it again, without building the few hundred characters of the input (or
- * a key joined from its parts) first. The table starts over when full.
+ * same object for a visitor's hits) and address, each kept with the property and UTC day it was
+ * made for: every hit of a visitor's day has the same input, and looking it up costs a fraction
+ * of hashing it again, without building the few hundred characters of the input (or a key
+ * joined from its parts) first.
  */
-const RECENT_STAMPS = 4096;
-const recentStamps = new Map<string, PairMap<{ day: number; stamp: string }>>();
+const recentStamps = new PairMap<{ propertyId: string; day: number; stamp: string }>(4096);
 const DAY_MS = 86_400_000;
-let recentStampCount = 0;
 
 // The hits of one client share a sealed header map: its part of the stamp is read once.
 const headerParts = new SealedHeadersMemo<string>();

@@ -24,4 +24,21 @@ test('a pair map keeps the latest value of a pair and every pair of a shared fir
   assert.is(map.get('other', 'client-1'), undefined);
 });
 
+test('a pair map with a capacity starts over when a new pair would pass it; replacing a pair does not count', () => {
+  const map = new PairMap<number>(3);
+  map.set('a', '1', 1);
+  map.set('a', '2', 2);
+  map.set('b', '1', 3);
+  map.set('a', '1', 10);
+  assert.is(map.get('a', '1'), 10, 'a replaced pair keeps the table as it is');
+  assert.is(map.get('b', '1'), 3);
+  map.set('c', '1', 4);
+  assert.is(map.get('c', '1'), 4, 'the new pair is kept');
+  assert.is(map.get('a', '1'), undefined, 'the table started over');
+  assert.is(map.get('b', '1'), undefined);
+  map.set('c', '2', 5);
+  map.set('d', '1', 6);
+  assert.equal([map.get('c', '1'), map.get('c', '2'), map.get('d', '1')], [4, 5, 6]);
+});
+
 test.run();

@@ -419,4 +419,25 @@ test('metadata of many keys is written in the same key order as cbor-x gives it'
   }
 });
 
+test('hits read with the same metadata get equal objects of their own, in the same key order', () => {
+  const stamp = 'ab'.repeat(32);
+  const md = { protocol: 'ga4', isolated_session_stamp: stamp, isolated_client_id: 'cd'.repeat(32) };
+  const hits = [makeHit({ id: 'a', metadata: { ...md } }), makeHit({ id: 'b', metadata: { ...md } }), makeHit({ id: 'c', metadata: { ...md, protocol: 'd8a' } }), makeHit({ id: 'd', metadata: { ...md } })];
+  const read = decodeHits(encodeHits(hits));
+  const generic = decodeHitsGeneric(encodeHits(hits));
+  read.forEach((hit, i) => {
+    assert.equal(hit.metadata, generic[i]!.metadata);
+    assert.equal(Object.keys(hit.metadata), Object.keys(generic[i]!.metadata));
+  });
+  assert.is(read[2]!.metadata['protocol'], 'd8a');
+  // Columns and the splitter write to a hit's metadata: one hit's change stays its own.
+  read[0]!.metadata['split_cause'] = 'x';
+  read[1]!.metadata['protocol'] = 'changed';
+  assert.is(read[3]!.metadata['split_cause'], undefined);
+  assert.is(read[3]!.metadata['protocol'], 'ga4');
+  const again = decodeHits(encodeHits(hits));
+  assert.equal(again[0]!.metadata, md);
+  assert.is(again[0]!.metadata['split_cause'], undefined);
+});
+
 test.run();

@@ -1,7 +1,8 @@
 import { silentLogger, type Logger } from '../monitoring/logger.js';
 import { realTimers, type TimerHandle, type Timers } from '../queue/timers.js';
 import type { Session } from '../schema/session.js';
-import type { SessionWriter } from './session-writer.js';
+import { encodeSessionEntry } from './session-frames.js';
+import { takesEntries, type SessionEntryWriter, type SessionWriter } from './session-writer.js';
 
 export interface InMemorySpoolWriterOptions {
   /** Where buffered sessions go, one property per call. */
@@ -38,15 +39,28 @@ export class SessionWriterStoppedError extends Error {
   }
 }
 
+/**
+ * A session as the buffer holds it. When the child takes frame entries, the session is encoded
+ * as it arrives and only its bytes are held: a closed session's objects then die young, where
+ * held until the next flush they outlived the young generation, were copied into the old one
+ * and were freed only by a full collection.
+ */
+interface Held {
+  propertyId: string;
+  events: number;
+  session: Session | null;
+  entry: Uint8Array | null;
+}
+
 interface PropertyBuffer {
-  sessions: Session[];
+  held: Held[];
   events: number;
   /** When the first of the buffered sessions arrived; kept across failed flushes. */
   createdAt: number;
 }
 
 interface BlockedWrite {
-  sessions: Session[];
+  held: Held[];
   admit: () => void;
 }
 
@@ -68,6 +82,8 @@ function errorMessage(err: unknown): string {
  */
 export class InMemorySpoolWriter implements SessionWriter {
   private readonly child: SessionWriter;
+  /** The child, when it takes sessions as frame entries. */
+  private readonly entryChild: SessionEntryWriter | null;
   private readonly maxSessionsPerProperty: number;
   private readonly maxAgeMs: number;
   private readonly sweepIntervalMs: number;
@@ -78,7 +94,7 @@ export class InMemorySpoolWriter implements SessionWriter {
   private readonly timers: Timers;
 
   private readonly buffers = new Map<string, PropertyBuffer>();
-  private queue: Session[][] = [];
+  private queue: Held[][] = [];
   private readonly blocked: BlockedWrite[] = [];
   private draining: Promise<void> | null = null;
   private sweepDue = false;
@@ -90,6 +106,7 @@ export class InMemorySpoolWriter implements SessionWriter {
 
   constructor(options: InMemorySpoolWriterOptions) {
     this.child = options.child;
+    this.entryChild = takesEntries(options.child) ? options.child : null;
     this.maxSessionsPerProperty = options.maxSessionsPerProperty ?? IN_MEMORY_SPOOL_DEFAULTS.maxSessionsPerProperty;
     this.maxAgeMs = options.maxAgeMs ?? IN_MEMORY_SPOOL_DEFAULTS.maxAgeMs;
     this.sweepIntervalMs = Math.max(1, options.sweepIntervalMs ?? IN_MEMORY_SPOOL_DEFAULTS.sweepIntervalMs);
@@ -113,16 +130,27 @@ export class InMemorySpoolWriter implements SessionWriter {
   async write(sessions: Session[]): Promise<void> {
     if (sessions.length === 0) return;
     if (this.stopped) throw new SessionWriterStoppedError();
+    const held = sessions.map((s) => this.hold(s));
     if (this.queue.length < this.writeQueueCapacity) {
-      this.queue.push(sessions);
+      this.queue.push(held);
     } else {
       await new Promise<void>((admit) => {
-        this.blocked.push({ sessions, admit });
+        this.blocked.push({ held, admit });
         this.startDrain();
       });
       return;
     }
     this.startDrain();
+  }
+
+  private hold(session: Session): Held {
+    const encode = this.entryChild !== null && session.propertyId !== '';
+    return {
+      propertyId: session.propertyId,
+      events: session.events.length,
+      session: encode ? null : session,
+      entry: encode ? encodeSessionEntry(session) : null,
+    };
   }
 
   private armSweep(): void {
@@ -140,18 +168,18 @@ export class InMemorySpoolWriter implements SessionWriter {
   }
 
   /** The next queued write, letting a blocked one take the freed place. */
-  private takeWrite(): Session[] | null {
+  private takeWrite(): Held[] | null {
     const next = this.queue.shift();
     if (next === undefined) {
       // Queue capacity 0: a blocked write is handed over directly.
       const direct = this.blocked.shift();
       if (direct === undefined) return null;
       direct.admit();
-      return direct.sessions;
+      return direct.held;
     }
     while (this.queue.length < this.writeQueueCapacity && this.blocked.length > 0) {
       const b = this.blocked.shift() as BlockedWrite;
-      this.queue.push(b.sessions);
+      this.queue.push(b.held);
       b.admit();
     }
     return next;
@@ -171,10 +199,10 @@ export class InMemorySpoolWriter implements SessionWriter {
           await this.flushBuffers((b) => now - b.createdAt >= this.maxAgeMs);
           continue;
         }
-        const sessions = this.takeWrite();
-        if (sessions === null) break;
-        this.take(sessions);
-        if (this.maxSessionsPerProperty > 0) await this.flushBuffers((b) => b.sessions.length >= this.maxSessionsPerProperty);
+        const held = this.takeWrite();
+        if (held === null) break;
+        this.take(held);
+        if (this.maxSessionsPerProperty > 0) await this.flushBuffers((b) => b.held.length >= this.maxSessionsPerProperty);
       }
     } catch (err) {
       this.logger.error('in-memory session spool failed unexpectedly', { error: errorMessage(err) });
@@ -184,7 +212,7 @@ export class InMemorySpoolWriter implements SessionWriter {
   }
 
   /** Adds one write's sessions to the property buffers, within the caps. */
-  private take(sessions: Session[]): void {
+  private take(sessions: Held[]): void {
     let noProperty = 0;
     const dropped = new Map<string, number>();
     for (const session of sessions) {
@@ -192,7 +220,7 @@ export class InMemorySpoolWriter implements SessionWriter {
         noProperty += 1;
         continue;
       }
-      const events = session.events.length;
+      const events = session.events;
       const overSessions = this.maxBufferedSessions > 0 && this.totalSessions >= this.maxBufferedSessions;
       const overEvents = this.maxBufferedEvents > 0 && this.totalEvents + events > this.maxBufferedEvents;
       if (overSessions || overEvents) {
@@ -201,10 +229,10 @@ export class InMemorySpoolWriter implements SessionWriter {
       }
       let buffer = this.buffers.get(session.propertyId);
       if (buffer === undefined) {
-        buffer = { sessions: [], events: 0, createdAt: this.timers.now() };
+        buffer = { held: [], events: 0, createdAt: this.timers.now() };
         this.buffers.set(session.propertyId, buffer);
       }
-      buffer.sessions.push(session);
+      buffer.held.push(session);
       buffer.events += events;
       this.totalSessions += 1;
       this.totalEvents += events;
@@ -227,19 +255,25 @@ export class InMemorySpoolWriter implements SessionWriter {
     const due = [...this.buffers].filter(([, b]) => matches(b)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [propertyId, buffer] of due) {
       try {
-        await this.child.write(buffer.sessions);
+        await this.writeHeld(propertyId, buffer.held);
       } catch (err) {
         this.logger.error('failed to flush buffered sessions; keeping them for the next sweep', {
           propertyId,
-          sessions: buffer.sessions.length,
+          sessions: buffer.held.length,
           error: errorMessage(err),
         });
         continue;
       }
       this.buffers.delete(propertyId);
-      this.totalSessions -= buffer.sessions.length;
+      this.totalSessions -= buffer.held.length;
       this.totalEvents -= buffer.events;
     }
+  }
+
+  /** A buffer holds one form only: the child's kind is fixed, and sessions without a property are never buffered. */
+  private writeHeld(propertyId: string, held: readonly Held[]): Promise<void> {
+    if (this.entryChild !== null) return this.entryChild.writeEntries(propertyId, held.map((h) => h.entry!));
+    return this.child.write(held.map((h) => h.session!));
   }
 
   close(): Promise<void> {
@@ -257,7 +291,7 @@ export class InMemorySpoolWriter implements SessionWriter {
     await this.flushBuffers(() => true);
     if (this.buffers.size > 0) {
       for (const [propertyId, buffer] of this.buffers) {
-        this.logger.error('sessions lost at shutdown: the final flush failed', { propertyId, sessions: buffer.sessions.length });
+        this.logger.error('sessions lost at shutdown: the final flush failed', { propertyId, sessions: buffer.held.length });
       }
       this.buffers.clear();
       this.totalSessions = 0;

@@ -4,8 +4,8 @@ import type { Session } from '../schema/session.js';
 import { FileSpool } from '../spools/file-spool.js';
 import type { NextBatch, Spool, SpoolFailureStrategy, SpoolFlushHandler } from '../spools/spool.js';
 import { recallSpooledFrames } from '../spools/recall.js';
-import { decodeSessionEntry, encodeSessionFrame, sessionFrameEntries, sessionFrameWriteId } from './session-frames.js';
-import type { SessionWriter, WriteOptions } from './session-writer.js';
+import { decodeSessionEntry, encodeSessionFrame, sessionFrameEntries, sessionFramePieces, sessionFrameWriteId } from './session-frames.js';
+import type { SessionEntryWriter, SessionWriter, WriteOptions } from './session-writer.js';
 
 export interface PersistentSpoolWriterOptions {
   /** Receives the spooled sessions when the spool flushes, one property per call. */
@@ -56,7 +56,7 @@ function errorMessage(err: unknown): string {
  *
  * `close` runs the spool's final flush into the child; it does not close the child.
  */
-export class PersistentSpoolWriter implements SessionWriter {
+export class PersistentSpoolWriter implements SessionEntryWriter {
   readonly spool: Spool;
   private readonly child: SessionWriter;
   private readonly logger: Logger;
@@ -138,6 +138,16 @@ export class PersistentSpoolWriter implements SessionWriter {
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
+  }
+
+  /** One property's sessions, already encoded as frame entries, as one fsynced frame. */
+  async writeEntries(propertyId: string, entries: readonly Uint8Array[]): Promise<void> {
+    if (entries.length === 0) return;
+    if (propertyId === '') {
+      this.logger.warn('skipping sessions without a property id', { sessions: entries.length });
+      return;
+    }
+    await this.spool.append(propertyId, sessionFramePieces(entries));
   }
 
   /** Runs a flush cycle now (tests, and callers that must not wait for the interval). */

@@ -33,6 +33,48 @@ export function encodeSessionFrame(sessions: readonly Session[], writeId: string
 }
 
 /**
+ * One session as its frame entry: the CBOR byte string holding the hit codec's batch of its hits,
+ * head included, in memory of its own. A closed session's hits are copied from the bytes they
+ * were stored as; others are encoded. Entries of one property concatenated inside
+ * `sessionFramePieces` make the same frame as `encodeSessionFrame` of their sessions.
+ */
+export function encodeSessionEntry(session: Session): Buffer {
+  const hits = session.events.map((e) => e.hit);
+  const items = storedItemsOf(hits);
+  if (items === undefined) {
+    const batch = encodeHits(hits);
+    return new CborWriter(cborHeadSize(batch.byteLength) + batch.byteLength).bytesHead(batch.byteLength).raw(batch).buffer;
+  }
+  const length = storedBatchLength(items);
+  const w = new CborWriter(cborHeadSize(length) + length);
+  writeStoredEntry(w, items, length);
+  return w.buffer;
+}
+
+/** Bytes of the hit codec's batch of these stored items: its envelope, then the items. */
+function storedBatchLength(items: readonly Uint8Array[]): number {
+  let length = batchEnvelopeSize(items.length);
+  for (const item of items) length += item.byteLength;
+  return length;
+}
+
+/** An entry (a byte string of `length` bytes) holding the batch of these stored items. */
+function writeStoredEntry(w: CborWriter, items: readonly Uint8Array[], length: number): void {
+  writeBatchEnvelope(w.bytesHead(length), items.length);
+  for (const item of items) w.raw(item);
+}
+
+/**
+ * A frame of entries made by `encodeSessionEntry`, as pieces to be written in order: the
+ * envelope, the entries themselves (not copied again) and the write id.
+ */
+export function sessionFramePieces(entries: readonly Uint8Array[], writeId: string | null = null): Uint8Array[] {
+  const head = new CborWriter(1 + cborScalarSize(SESSION_FRAME_VERSION) + cborHeadSize(entries.length)).arrayHead(3).scalar(SESSION_FRAME_VERSION).arrayHead(entries.length);
+  const tail = new CborWriter(cborScalarSize(writeId)).scalar(writeId);
+  return [head.buffer, ...entries, tail.buffer];
+}
+
+/**
  * The frame written directly from the bytes its hits were stored as (closed sessions come
  * from the state store so): one buffer, each hit copied once. Assembling each session's hits
  * into a buffer of its own and then encoding the frame copied every hit twice. The bytes are
@@ -45,19 +87,13 @@ function storedSessionFrame(sessions: readonly Session[], writeId: string | null
   for (const session of sessions) {
     const items = storedItemsOf(session.events.map((e) => e.hit));
     if (items === undefined) return undefined;
-    // The hit codec's batch of these items: its envelope, then the items.
-    let length = batchEnvelopeSize(items.length);
-    for (const item of items) length += item.byteLength;
+    const length = storedBatchLength(items);
     itemsOf.push(items);
     lengths.push(length);
     size += cborHeadSize(length) + length;
   }
   const w = new CborWriter(size).arrayHead(3).scalar(SESSION_FRAME_VERSION).arrayHead(sessions.length);
-  for (let s = 0; s < itemsOf.length; s++) {
-    const items = itemsOf[s]!;
-    writeBatchEnvelope(w.bytesHead(lengths[s]!), items.length);
-    for (const item of items) w.raw(item);
-  }
+  for (let s = 0; s < itemsOf.length; s++) writeStoredEntry(w, itemsOf[s]!, lengths[s]!);
   w.scalar(writeId);
   if (w.length !== size) throw new Error(`session frame: wrote ${w.length} bytes of ${size}`);
   return w.buffer;

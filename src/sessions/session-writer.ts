@@ -17,3 +17,16 @@ export interface SessionWriter {
   write(sessions: Session[], options?: WriteOptions): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A writer that also takes sessions already encoded as frame entries (`encodeSessionEntry`), so
+ * a buffer in front of it can hold each session as bytes from the moment it arrives instead of
+ * as the objects of its hits.
+ */
+export interface SessionEntryWriter extends SessionWriter {
+  writeEntries(propertyId: string, entries: readonly Uint8Array[]): Promise<void>;
+}
+
+export function takesEntries(writer: SessionWriter): writer is SessionEntryWriter {
+  return typeof (writer as Partial<SessionEntryWriter>).writeEntries === 'function';
+}

@@ -4,6 +4,20 @@ import { InMemorySpoolWriter, SessionWriterStoppedError } from '../../src/sessio
 import { FakeTimers, recordingLogger, settle } from '../queue/helpers.js';
 import { gate } from '../spools/helpers.js';
 import { makeSession, RecordingSessionWriter, sessionTag } from './helpers.js';
+import { decodeSessionFrame, sessionFramePieces } from '../../src/sessions/session-frames.js';
+import type { SessionEntryWriter } from '../../src/sessions/session-writer.js';
+import type { Session } from '../../src/schema/session.js';
+
+/** A child that takes frame entries; it keeps what it was given as the sessions they decode to. */
+class EntryRecordingWriter extends RecordingSessionWriter implements SessionEntryWriter {
+  readonly entryCalls: [string, number][] = [];
+
+  async writeEntries(propertyId: string, entries: readonly Uint8Array[]): Promise<void> {
+    this.entryCalls.push([propertyId, entries.length]);
+    const sessions: Session[] = decodeSessionFrame(Buffer.concat(sessionFramePieces(entries)));
+    await this.write(sessions);
+  }
+}
 
 function setup(options: Partial<ConstructorParameters<typeof InMemorySpoolWriter>[0]> = {}) {
   const child = new RecordingSessionWriter();
@@ -152,6 +166,32 @@ test('close stops the sweep timer', async () => {
   assert.is(timers.pendingTimers, 1);
   await writer.close();
   assert.is(timers.pendingTimers, 0);
+});
+
+test('a child that takes frame entries gets each session encoded when it was written, not when the buffer flushes', async () => {
+  const child = new EntryRecordingWriter();
+  const timers = new FakeTimers();
+  const writer = new InMemorySpoolWriter({ child, timers, logger: recordingLogger(), maxSessionsPerProperty: 3 });
+  const first = [makeSession('a', 2), makeSession('b', 1)];
+  const tags = first.map(sessionTag);
+  const hits = first.map((s) => s.events.map((e) => structuredClone(e.hit)));
+  await writer.write(first);
+  // The caller is done with its objects once write resolves; changing them changes nothing spooled.
+  for (const s of first) for (const e of s.events) e.hit.id = `changed-${e.hit.id}`;
+  first[0]!.events.pop();
+  await writer.write([makeSession('', 1)]);
+  assert.is(writer.bufferedSessions, 2, 'a session without a property is not buffered');
+  assert.is(writer.bufferedEvents, 3);
+  await writer.write([makeSession('a', 1), makeSession('a', 1)]);
+  await settle();
+  assert.equal(child.entryCalls, [['a', 3]]);
+  assert.is(child.calls[0]![0]!.events.length, 2);
+  assert.is(sessionTag(child.calls[0]![0]!), tags[0]);
+  assert.equal(child.calls[0]![0]!.events.map((e) => e.hit), hits[0]);
+  await writer.close();
+  assert.equal(child.entryCalls, [['a', 3], ['b', 1]]);
+  assert.is(sessionTag(child.calls[1]![0]!), tags[1]);
+  assert.equal(child.calls[1]![0]!.events.map((e) => e.hit), hits[1]);
 });
 
 test.run();

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { decode as cborDecode, encode as cborEncode } from 'cbor-x';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeSessionFrame, encodeSessionFrame, SESSION_FRAME_VERSION, SessionFrameDecodeError } from '../../src/sessions/session-frames.js';
+import { decodeSessionFrame, encodeSessionEntry, encodeSessionFrame, SESSION_FRAME_VERSION, SessionFrameDecodeError, sessionFramePieces } from '../../src/sessions/session-frames.js';
 import { plainCborEncoder } from '../../src/hits/cbor.js';
 import { decodeHit, encodeHit, encodeHits } from '../../src/hits/hit-codec.js';
 import { newEvent, newSession } from '../../src/schema/session.js';
@@ -238,6 +238,48 @@ test('a frame of sessions read from storage is written from their stored bytes: 
   const copy = Buffer.from(frame);
   encodeSessionFrame([makeSession('q', 5)], 'other');
   assert.equal(Buffer.from(frame), copy);
+});
+
+test('sessions encoded one by one as entries make, joined, the frame of the same sessions, stored or not', () => {
+  const stored = (s: ReturnType<typeof makeSession>) => newSession(s.events.map((e) => newEvent(decodeHit(encodeHit(e.hit)))));
+  const cases: [ReturnType<typeof makeSession>[], string | null][] = [
+    [[stored(makeSession('p', 1))], null],
+    [[stored(makeSession('p', 3)), makeSession('p', 2), stored(makeSession('p', 30))], 'close-9/p'],
+    [Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? stored(makeSession('p', 1 + (i % 7))) : makeSession('p', 1 + (i % 4)))), null],
+    [[], null],
+  ];
+  for (const [sessions, writeId] of cases) {
+    const entries = sessions.map(encodeSessionEntry);
+    const joined = Buffer.concat(sessionFramePieces(entries, writeId));
+    assert.equal(joined, Buffer.from(encodeSessionFrame(sessions, writeId)));
+    assert.equal(decodeSessionFrame(joined).map(sessionTag), sessions.map(sessionTag));
+  }
+  // Each entry is memory of its own: encoding more sessions leaves it as it was.
+  const entry = encodeSessionEntry(stored(makeSession('p', 4)));
+  const copy = Buffer.from(entry);
+  for (let i = 0; i < 20; i++) encodeSessionEntry(stored(makeSession('p', 9)));
+  assert.equal(Buffer.from(entry), copy);
+});
+
+test('entries written for a property are spooled as one frame and reach the child as their sessions', async () => {
+  const { dir, cleanup } = tempDir('psw-entries');
+  try {
+    const child = new RecordingSessionWriter();
+    const logger = recordingLogger();
+    const writer = new PersistentSpoolWriter({ child, directory: dir, logger });
+    const a = [makeSession('a', 2), makeSession('a', 3)];
+    await writer.writeEntries('a', a.map(encodeSessionEntry));
+    await writer.writeEntries('b', []);
+    await writer.writeEntries('', [encodeSessionEntry(makeSession('', 1))]);
+    assert.equal(readdirSync(dir), ['a.spool']);
+    assert.ok(logger.entries.some((r) => r.level === 'warn' && /without a property id/.test(r.msg)));
+    await writer.flush();
+    assert.equal(child.calls.map((c) => c.map(sessionTag)), [a.map(sessionTag)]);
+    assert.equal(child.calls[0]?.[1]?.events.map((e) => e.hit), a[1]!.events.map((e) => e.hit));
+    await writer.close();
+  } finally {
+    cleanup();
+  }
 });
 
 test.run();

@@ -35,7 +35,11 @@ export function decodeComponent(s: string, what: () => string): string {
       break;
     }
   }
-  if (!needs) return s;
+  return needs ? decodeEscaped(s, what) : s;
+}
+
+/** `decodeComponent` of a text known to hold a `%` or a `+`. */
+function decodeEscaped(s: string, what: () => string): string {
   if (s.indexOf('%') === -1) return s.replaceAll('+', ' ');
   // The native decoder handles the common, well-formed case fast; it throws on an invalid
   // escape or invalid UTF-8, and the byte-level path below sorts those out.
@@ -78,27 +82,40 @@ function append(params: QueryParams, key: string, value: string): void {
   else existing.push(value);
 }
 
-/** Parses a raw query string (without the leading `?`) into `into` (or a new map). */
+/** Where the next `c` stands in `raw` at or after `from`; `raw.length` when nowhere. */
+function nextIndex(raw: string, c: string, from: number): number {
+  const at = raw.indexOf(c, from);
+  return at === -1 ? raw.length : at;
+}
+
+/**
+ * Parses a raw query string (without the leading `?`) into `into` (or a new map). Where the
+ * next `%` and `+` stand is kept as the segments are read, so a key or value without either
+ * (most of them) is taken as it is, without a scan of its characters.
+ */
 export function parseQueryString(raw: string, into: QueryParams = new Map()): QueryParams {
-  let start = 0;
   const len = raw.length;
+  let percent = nextIndex(raw, '%', 0);
+  let plus = nextIndex(raw, '+', 0);
+  let start = 0;
   while (start <= len) {
     let end = raw.indexOf('&', start);
     if (end === -1) end = len;
     if (end > start) {
-      const eq = raw.indexOf('=', start);
-      let rawKey: string;
-      let rawValue: string;
-      if (eq === -1 || eq >= end) {
-        rawKey = raw.slice(start, end);
-        rawValue = '';
-      } else {
-        rawKey = raw.slice(start, eq);
-        rawValue = raw.slice(eq + 1, end);
-      }
-      if (rawKey.length > 0 || rawValue.length > 0) {
-        const key = decodeComponent(rawKey, () => `the name of query parameter #${into.size + 1}`);
-        const value = decodeComponent(rawValue, () => `query parameter \`${key}\``);
+      let eq = raw.indexOf('=', start);
+      if (eq === -1 || eq > end) eq = end;
+      if (eq > start || eq + 1 < end) {
+        if (percent < start) percent = nextIndex(raw, '%', start);
+        if (plus < start) plus = nextIndex(raw, '+', start);
+        let key = raw.slice(start, eq);
+        if (percent < eq || plus < eq) key = decodeEscaped(key, () => `the name of query parameter #${into.size + 1}`);
+        let value = '';
+        if (eq < end) {
+          if (percent <= eq) percent = nextIndex(raw, '%', eq + 1);
+          if (plus <= eq) plus = nextIndex(raw, '+', eq + 1);
+          value = raw.slice(eq + 1, end);
+          if (percent < end || plus < end) value = decodeEscaped(value, () => `query parameter \`${key}\``);
+        }
         append(into, key, value);
       }
     }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assertDecodable, firstRawValuesInLayers, firstValueIn, parseQueryString, QueryStringError } from '../../src/receiver/querystring.js';
+import { assertDecodable, decodeComponent, firstRawValuesInLayers, firstValueIn, parseQueryString, QueryStringError } from '../../src/receiver/querystring.js';
 import { seededInts, seededRandom } from '../support/random.js';
 
 const entries = (raw: string): [string, string[]][] => [...parseQueryString(raw)];
@@ -121,6 +121,41 @@ test('first values found without parsing agree with the parsed map, escaped keys
     });
   }
   assert.ok(checked > 5000);
+});
+
+test('the parser reads random text as splitting and decoding each segment on its own does', () => {
+  // The rules written out plainly: split on &, then on the first =, drop a segment with neither
+  // key nor value, decode each part by itself.
+  const plain = (raw: string): [string, string[]][] => {
+    const out = new Map<string, string[]>();
+    for (const segment of raw.split('&')) {
+      const eq = segment.indexOf('=');
+      const rawKey = eq === -1 ? segment : segment.slice(0, eq);
+      const rawValue = eq === -1 ? '' : segment.slice(eq + 1);
+      if (rawKey === '' && rawValue === '') continue;
+      const key = decodeComponent(rawKey, () => 'key');
+      const value = decodeComponent(rawValue, () => 'value');
+      const list = out.get(key);
+      if (list === undefined) out.set(key, [value]);
+      else list.push(value);
+    }
+    return [...out];
+  };
+  const outcome = (f: () => unknown): unknown => {
+    try {
+      return f();
+    } catch (err) {
+      return err instanceof QueryStringError ? 'refused' : err;
+    }
+  };
+  const rnd = seededInts(11);
+  const pieces = ['%', '&', '=', '+', '==', '&&', 'a', 'en', 'dl', '%20', '%2B', '%26', '%3D', '%C3%A9', '%C3', '%zz', '%4', 'é', '+x', 'x+', ';', ' '];
+  for (let i = 0; i < 5000; i++) {
+    let s = '';
+    const n = rnd(24);
+    for (let j = 0; j < n; j++) s += pieces[rnd(pieces.length)]!;
+    assert.equal(outcome(() => entries(s)), outcome(() => plain(s)), JSON.stringify(s));
+  }
 });
 
 test.run();

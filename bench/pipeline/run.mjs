@@ -20,7 +20,8 @@ helpFromHeader(import.meta.url);
 const { loadSettings } = await load('src/settings/load.js');
 const { Worker } = await load('src/worker/worker.js');
 const { CountingDriver } = await load('src/warehouse/counting-driver.js');
-const { FilesystemPublisher, FilesystemConsumer, queueDepth } = await load('src/queue/filesystem/index.js');
+const { FilesystemPublisher, queueDepth } = await load('src/queue/filesystem/index.js');
+const { createConsumer } = await load('src/queue/assemble.js');
 const { createHitsTask } = await load('src/queue/hits-task.js');
 const { Ga4Protocol } = await load('protocols/ga4/protocol.js');
 const { PropertyRegistry } = await load('src/settings/property-registry.js');
@@ -98,7 +99,8 @@ async function throughput() {
 
     let counting;
     const worker = await Worker.start(settings, silentLogger, { migrate: true, decorateDriver: (d) => (counting = new CountingDriver(d)) });
-    const consumer = new FilesystemConsumer(settings.storage.queueDirectory, { logger: silentLogger });
+    // The consumer `cairn worker` makes for these settings.
+    const consumer = await createConsumer(settings, silentLogger);
     const t0 = process.hrtime.bigint();
     let handled = 0;
     const consuming = consumer.consume(async (task) => {

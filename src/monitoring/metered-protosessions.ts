@@ -95,6 +95,10 @@ export class MeteredProtoSessionStore implements ProtoSessionStore {
   oldestFirstHitMs(): number | undefined {
     return this.inner.oldestFirstHitMs();
   }
+  sync(): Promise<void> {
+    return this.inner.sync();
+  }
+
   close(): void {
     this.inner.close();
   }

@@ -129,9 +129,13 @@ export class ProtoSessionEngine {
     await this.handleHits(decodeHitsTask(task));
   }
 
-  /** Stores one batch of hits (one transaction) and moves the clock to its latest kept hit. */
-  handleHits(hits: readonly Hit[]): Promise<IntakeReport> {
-    return this.step(() => {
+  /**
+   * Stores one batch of hits (one transaction) and moves the clock to its latest kept hit.
+   * Resolves once the batch is on disk, so the caller may acknowledge it; the wait is outside
+   * the serial steps, so the next batch is taken in while the disk catches up.
+   */
+  async handleHits(hits: readonly Hit[]): Promise<IntakeReport> {
+    const report = await this.step(() => {
       const report = ingestBatch(
         { store: this.store, properties: this.properties, logger: this.logger, currentBucket: bucketOf(this.clockMs) },
         hits,
@@ -140,6 +144,8 @@ export class ProtoSessionEngine {
       this.hitsSinceLog += report.received;
       return report;
     });
+    await this.store.sync();
+    return report;
   }
 
   /** Moves the hit-time clock forward (pings, replay); an earlier time changes nothing. */
@@ -257,10 +263,15 @@ export class ProtoSessionEngine {
    * closer rejects, nothing changes and the error propagates.
    */
   private async closeRun(first: number, lastBucket: number, moveCursor: boolean, report: CloseReport): Promise<void> {
+    // Hits of a batch whose commit is not on disk yet could otherwise reach the session spool,
+    // and after a power cut come back through the queue, not yet acknowledged, to be closed twice.
+    await this.store.sync();
     const run = readBucketRunToClose(this.store, first, { lastBucket, maxHits: this.maxHitsPerClose }, this.logger);
     const protoSessions = protoSessionsOf(run);
     if (protoSessions.length > 0) await this.closer.close(protoSessions, run.closeId);
     commitClosedRun(this.store, run, moveCursor ? run.last + 1 : undefined);
+    // A close is done once it is on disk: one lost to a power cut would be closed again.
+    await this.store.sync();
     report.buckets += run.buckets.length;
     report.protoSessions += protoSessions.length;
     report.hits += run.hitCount;

@@ -74,6 +74,13 @@ export interface ProtoSessionStore {
   cursor(): number | undefined;
   setCursor(bucket: number): void;
 
+  /**
+   * Resolves once every commit made before the call is on disk. Commits do not wait for the
+   * disk themselves: intake acknowledges a batch, and closing hands a run on or moves past it,
+   * only after this.
+   */
+  sync(): Promise<void>;
+
   openCount(): number;
   /** Earliest first-hit time among open proto-sessions. */
   oldestFirstHitMs(): number | undefined;

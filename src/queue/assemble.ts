@@ -115,7 +115,9 @@ export function createConsumer(settings: Settings, logger: Logger): Promise<Cons
   return configured(async () => {
     switch (settings.queue.backend) {
       case 'filesystem':
-        return new FilesystemConsumer(settings.storage.queueDirectory, { logger });
+        // The worker's handler resolves once its batch is on disk: the next task is taken in
+        // while the disk catches up.
+        return new FilesystemConsumer(settings.storage.queueDirectory, { logger, maxInFlight: 2 });
       case 'objectstorage': {
         const bucket = await objectStorageBucket(settings, logger);
         const prefix = settings.keys.get('queue.object_storage.prefix');

@@ -5,6 +5,7 @@ import { EngineClosedError } from '../../src/protosessions/engine.js';
 import { closerShard } from '../../src/protosessions/fnv.js';
 import { SqliteProtoSessionStore } from '../../src/protosessions/sqlite-store.js';
 import { at, harness, hit, RecordingCloser, T0, TIMEOUT_S } from './helpers.js';
+import { waitFor } from '../queue/helpers.js';
 
 const B0 = T0 / 1000;
 
@@ -351,6 +352,89 @@ test('after close() every call rejects with EngineClosedError', async () => {
   assert.ok(caught instanceof EngineClosedError);
   assert.is(h.engine.openProtoSessions(), 0);
   await h.done();
+});
+
+/** The real store, with its calls journaled and `sync` held until the test lets it go. */
+function journaledStore(inner: SqliteProtoSessionStore) {
+  const journal: string[] = [];
+  const held: (() => void)[] = [];
+  const store = new Proxy(inner, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      if (name === 'sync') {
+        return () => {
+          journal.push('sync');
+          return new Promise<void>((resolve) => held.push(() => void target.sync().then(resolve)));
+        };
+      }
+      return (...args: unknown[]) => {
+        if (name === 'transaction' || name === 'readBucket') journal.push(String(name));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  const releaseAll = (): void => {
+    for (const r of held.splice(0)) r();
+  };
+  return { store, journal, held, releaseAll };
+}
+
+test('a batch counts as taken only once the store has synced it; the next batch is taken in meanwhile', async () => {
+  const h = harness();
+  const j = journaledStore(SqliteProtoSessionStore.open(h.dir + '/journaled'));
+  await h.reopen({ store: j.store });
+  try {
+    let firstDone = false;
+    const first = h.engine.handleHits([hit({ client: 'a', at: at(0), id: 'a1' })]).then(() => (firstDone = true));
+    await settle();
+    assert.equal(j.journal, ['transaction', 'sync']);
+    assert.is(firstDone, false, 'not done before its sync');
+    // The second batch's intake does not wait for the first one's sync.
+    const second = h.engine.handleHits([hit({ client: 'b', at: at(1), id: 'b1' })]);
+    await waitFor(() => j.journal.length >= 4);
+    await settle();
+    assert.equal(j.journal, ['transaction', 'sync', 'transaction', 'sync']);
+    j.releaseAll();
+    await Promise.all([first, second]);
+    assert.ok(firstDone);
+    assert.is(h.engine.openProtoSessions(), 2);
+  } finally {
+    j.releaseAll();
+    await h.done();
+  }
+});
+
+test('a close syncs before it reads (intake must be on disk before its hits are handed on) and after it commits', async () => {
+  const h = harness();
+  const j = journaledStore(SqliteProtoSessionStore.open(h.dir + '/journaled'));
+  await h.reopen({ store: j.store });
+  try {
+    const intake = h.engine.handleHits([hit({ client: 'a', at: at(0), id: 'a1' })]);
+    await settle();
+    j.releaseAll();
+    await intake;
+    await h.engine.advanceTime(at(TIMEOUT_S + 2));
+    j.journal.length = 0;
+    let closed = false;
+    const closing = h.engine.closeDue().then(() => (closed = true));
+    await settle();
+    assert.equal(j.journal, ['sync'], 'nothing is read before the sync');
+    assert.equal(h.closer.calls, []);
+    j.releaseAll();
+    await waitFor(() => j.journal.length >= 4);
+    await settle();
+    assert.equal(j.journal, ['sync', 'readBucket', 'transaction', 'sync']);
+    assert.is(h.closer.calls.length, 1, 'handed on after the sync, before the commit');
+    assert.is(closed, false, 'the close is not done before its commit is on disk');
+    j.releaseAll();
+    await closing;
+    assert.ok(closed);
+    assert.is(h.engine.openProtoSessions(), 0);
+  } finally {
+    j.releaseAll();
+    await h.done();
+  }
 });
 
 test.run();

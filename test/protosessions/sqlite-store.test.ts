@@ -30,10 +30,10 @@ function withStore(fn: (store: SqliteProtoSessionStore, dir: string) => void): (
   };
 }
 
-test('the state file is cairn-state.db, mode 0600, WAL with synchronous=FULL, 16 KiB pages, checkpoints every 40 MiB', withStore((store, dir) => {
+test('the state file is cairn-state.db, mode 0600, WAL with synchronous=NORMAL (synced by sync()), 16 KiB pages, checkpoints every 40 MiB', withStore((store, dir) => {
   assert.is(statSync(join(dir, STATE_FILE_NAME)).mode & 0o777, 0o600);
   assert.is(store.db.pragma('journal_mode', { simple: true }), 'wal');
-  assert.is(store.db.pragma('synchronous', { simple: true }), 2);
+  assert.is(store.db.pragma('synchronous', { simple: true }), 1, 'NORMAL: commits are made durable by sync()');
   assert.is(store.db.pragma('page_size', { simple: true }), 16384);
   assert.is(store.db.pragma('wal_autocheckpoint', { simple: true }), 2560);
 }));
@@ -224,6 +224,44 @@ test('a state file from a newer schema is refused', () => {
     assert.throws(() => SqliteProtoSessionStore.open(t.dir), /schema version 99/);
   } finally {
     t.cleanup();
+  }
+});
+
+test('sync() fsyncs the WAL once per group of callers, and not at all when nothing changed since the last one', async () => {
+  const t = tempDir('ps-store-sync');
+  const store = SqliteProtoSessionStore.open(t.dir);
+  try {
+    await store.sync();
+    assert.is(store.walSyncs, 0, 'opening wrote with a full sync of its own');
+    store.transaction(() => append1(store, id('a'), 'h1', 1, 'x'));
+    await Promise.all([store.sync(), store.sync(), store.sync()]);
+    assert.is(store.walSyncs, 2, 'the first flush, then one more shared by the two that came during it');
+    await store.sync();
+    assert.is(store.walSyncs, 2, 'nothing changed since');
+    store.setCursor(7);
+    await store.sync();
+    assert.is(store.walSyncs, 3, 'the cursor is a change too');
+    // A write made while a flush runs is covered by the one after it.
+    store.transaction(() => append1(store, id('b'), 'h2', 2, 'y'));
+    const running = store.sync();
+    store.transaction(() => append1(store, id('c'), 'h3', 3, 'z'));
+    const after = store.sync();
+    await Promise.all([running, after]);
+    assert.is(store.walSyncs, 5);
+    await store.sync();
+    assert.is(store.walSyncs, 5);
+  } finally {
+    store.close();
+    t.cleanup();
+  }
+  // After a clean close there is no WAL; a store reopened on the file syncs nothing until it writes.
+  const again = tempDir('ps-store-sync-2');
+  const reopened = SqliteProtoSessionStore.open(again.dir);
+  try {
+    reopened.close();
+    await reopened.sync();
+  } finally {
+    again.cleanup();
   }
 });
 

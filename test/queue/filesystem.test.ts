@@ -277,4 +277,66 @@ test('the test file location is what the child process expects', () => {
   assert.ok(existsSync(fileURLToPath(new URL('../../src/queue/filesystem/publisher.js', import.meta.url))));
 });
 
+test('with two tasks in flight the next task is handed over while the first finishes; each is removed only once it has', async () => {
+  const { dir, cleanup } = tempDir('fsq');
+  try {
+    const pub = new FilesystemPublisher(dir);
+    for (const label of ['a', 'b', 'c']) await pub.publish(task(label));
+    const names = await listTaskFiles(dir);
+    const consumer = new FilesystemConsumer(dir, { maxInFlight: 2 });
+    const started: string[] = [];
+    const finish = new Map<string, () => void>();
+    const done = consumer.consume(async (t) => {
+      const label = dec.decode(t.body);
+      started.push(label);
+      await new Promise<void>((r) => finish.set(label, r));
+    });
+    await waitFor(() => started.length === 2);
+    assert.equal(started, ['a', 'b'], 'b is handed over before a has finished, c is not');
+    assert.equal(await listTaskFiles(dir), names);
+    finish.get('b')!();
+    await waitFor(() => !existsSync(join(dir, names[1]!)));
+    assert.ok(existsSync(join(dir, names[0]!)), 'a is still in hand');
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(started, ['a', 'b'], 'c waits until a, the oldest in flight, has finished');
+    finish.get('a')!();
+    await waitFor(() => started.length === 3);
+    assert.equal(started, ['a', 'b', 'c']);
+    assert.equal(await listTaskFiles(dir), [names[2]!]);
+    const stopped = consumer.stop();
+    await new Promise((r) => setTimeout(r, 30));
+    assert.ok(existsSync(join(dir, names[2]!)), 'stop waits for the task in flight');
+    finish.get('c')!();
+    await stopped;
+    await done;
+    assert.is(await queueDepth(dir), 0);
+  } finally {
+    cleanup();
+  }
+});
+
+test('with two tasks in flight a failed task stays and comes again before the tasks not yet handed over', async () => {
+  const { dir, cleanup } = tempDir('fsq');
+  try {
+    const pub = new FilesystemPublisher(dir);
+    for (const label of ['flaky', 'next', 'last']) await pub.publish(task(label));
+    const consumer = new FilesystemConsumer(dir, { maxInFlight: 2, retryInitialMs: 10, retryMaxMs: 20 });
+    const calls: string[] = [];
+    let failures = 0;
+    const done = consumer.consume(async (t) => {
+      const label = dec.decode(t.body);
+      calls.push(label);
+      if (label === 'flaky' && failures++ === 0) throw new Error('disk busy');
+    });
+    await waitFor(() => calls.includes('last'));
+    await consumer.stop();
+    await done;
+    // `next` was handed over with `flaky` and finished; `flaky` came again before `last`.
+    assert.equal(calls, ['flaky', 'next', 'flaky', 'last']);
+    assert.is(await queueDepth(dir), 0);
+  } finally {
+    cleanup();
+  }
+});
+
 test.run();

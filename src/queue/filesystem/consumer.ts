@@ -22,6 +22,15 @@ export interface FilesystemConsumerOptions {
   retryFactor?: number;
   /** A `.tmp` file older than this is reported once as abandoned (it is never read or removed). */
   staleTmpMs?: number;
+  /**
+   * Tasks handed to the handler before the first of them has finished (default 1: each task
+   * waits for the one before). With 2, a handler that finishes by waiting for the disk (the
+   * worker's, until its batch is durable) takes in the next task meanwhile. Tasks are still
+   * handed over in name order, one at a time, and each is removed only once its own handler has
+   * finished; a failed task holds back the tasks not yet handed over, and comes again before
+   * them, but one already handed over may finish first.
+   */
+  maxInFlight?: number;
 }
 
 /** `.task` files in `dir`, in the order the consumer processes them. */
@@ -47,7 +56,8 @@ type Outcome = 'done' | 'retry';
 
 
 /**
- * Reads a queue directory in name order, one task at a time.
+ * Reads a queue directory in name order, handing tasks over one at a time (the next one may be
+ * handed over before the last has finished: `maxInFlight`).
  *
  * Unlike the reference, bad tasks do not stop the worker: a task that does not deserialize, or
  * that its handler rejects with `DropTaskError`, moves to `dead-letter/` next to a `.reason`
@@ -63,6 +73,7 @@ export class FilesystemConsumer implements Consumer {
   private readonly staleTmpMs: number;
   private readonly reportedTmp = new Set<string>();
   private readonly run = new ConsumerRun();
+  private readonly maxInFlight: number;
   private retryDelay = 0;
 
   constructor(
@@ -76,6 +87,7 @@ export class FilesystemConsumer implements Consumer {
     this.retryMaxMs = options.retryMaxMs ?? 30_000;
     this.retryFactor = options.retryFactor ?? 2;
     this.staleTmpMs = options.staleTmpMs ?? 60_000;
+    this.maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? 1));
   }
 
   consume(handler: TaskHandler): Promise<void> {
@@ -101,15 +113,26 @@ export class FilesystemConsumer implements Consumer {
         await this.run.sleep(this.pollIntervalMs);
         continue;
       }
+      // Tasks handed over and not finished yet, oldest first. All of them finish before the
+      // directory is listed again, where they would still be found.
+      const inFlight: { name: string; outcome: Promise<Outcome> }[] = [];
+      let failed: string | undefined;
+      const settleOldest = async (): Promise<void> => {
+        const oldest = inFlight.shift()!;
+        if ((await oldest.outcome) === 'retry') failed ??= oldest.name;
+        else if (failed === undefined) this.retryDelay = 0;
+      };
       for (const name of names) {
-        if (this.run.stopping) break;
-        if ((await this.processOne(name, handler)) === 'retry') {
-          const delay = this.nextRetryDelay();
-          this.logger.warn('queue held back by a failing task; retrying', { file: name, retryInMs: delay });
-          await this.run.sleep(delay);
-          break; // list again: the failed task is still first, unless an earlier one appeared
-        }
-        this.retryDelay = 0;
+        if (this.run.stopping || failed !== undefined) break;
+        inFlight.push({ name, ...(await this.handOver(name, handler)) });
+        while (inFlight.length >= this.maxInFlight && failed === undefined) await settleOldest();
+      }
+      while (inFlight.length > 0) await settleOldest();
+      if (failed !== undefined) {
+        const delay = this.nextRetryDelay();
+        this.logger.warn('queue held back by a failing task; retrying', { file: failed, retryInMs: delay });
+        await this.run.sleep(delay);
+        // The directory is listed again: the failed task is still first, unless an earlier one appeared.
       }
     }
   }
@@ -142,34 +165,46 @@ export class FilesystemConsumer implements Consumer {
     }
   }
 
-  private async processOne(name: string, handler: TaskHandler): Promise<Outcome> {
+  /**
+   * Reads task `name` and hands it to the handler; resolves once the handler has been called
+   * (or the task was settled without it), with the promise of the task's outcome (wrapped: a
+   * promise resolved with a promise would wait for it).
+   */
+  private async handOver(name: string, handler: TaskHandler): Promise<{ outcome: Promise<Outcome> }> {
     const path = join(this.dir, name);
     let data: Buffer;
     try {
       data = await readFile(path);
     } catch (err) {
-      if (isNotFound(err)) return 'done';
+      if (isNotFound(err)) return { outcome: Promise.resolve('done') };
       this.logger.error('cannot read task file', { file: name, error: errorMessage(err) });
-      return 'retry';
+      return { outcome: Promise.resolve('retry') };
     }
     if (data.byteLength === 0) {
       this.logger.warn('removing empty task file (incomplete write)', { file: name });
-      return this.remove(name);
+      return { outcome: this.remove(name) };
     }
     let task: Task;
     try {
       task = deserializeTask(data);
     } catch (err) {
-      return this.deadLetter(name, `cannot deserialize task: ${errorMessage(err)}`);
+      return { outcome: this.deadLetter(name, `cannot deserialize task: ${errorMessage(err)}`) };
     }
+    let handled: Promise<void>;
     try {
-      await handler(task);
+      handled = handler(task);
     } catch (err) {
-      if (err instanceof DropTaskError) return this.deadLetter(name, `handler dropped task: ${errorMessage(err)}`);
-      this.logger.warn('task failed; it stays queued', { file: name, error: errorMessage(err) });
-      return 'retry';
+      handled = Promise.reject(err);
     }
-    return this.remove(name);
+    const outcome = handled.then(
+      () => this.remove(name),
+      (err: unknown) => {
+        if (err instanceof DropTaskError) return this.deadLetter(name, `handler dropped task: ${errorMessage(err)}`);
+        this.logger.warn('task failed; it stays queued', { file: name, error: errorMessage(err) });
+        return 'retry' as const;
+      },
+    );
+    return { outcome };
   }
 
   private async remove(name: string): Promise<Outcome> {

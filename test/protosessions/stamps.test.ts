@@ -109,6 +109,10 @@ test('FNV-1a 32-bit: published test vectors and the shard of an isolated id', ()
   assert.is(fnv1a32(new TextEncoder().encode('foobar')), 0xbf9cf968);
   for (const id of ['a', 'foobar', isolatedClientId('shop', 'client-1')]) assert.is(closerShard(id), fnv1a32(id) % 10);
   assert.is(closerShard('foobar'), 0xbf9cf968 % 10);
+  // Strings are hashed by their UTF-8 bytes, ASCII or not.
+  for (const text of ['é', 'zażółć', 'a\u0080b', '😀', 'x'.repeat(70) + 'ü', sha256Hex('shop|c')]) {
+    assert.is(fnv1a32(text), fnv1a32(new TextEncoder().encode(text)), text);
+  }
 });
 
 test('computed session stamps stay right when thousands of inputs pass through the table of recent ones', () => {

@@ -201,32 +201,57 @@ function multiMap(): Map<string, string[]> {
   return out;
 }
 
-/*
- * Metadata read lately, with its bytes, tried in turn as the header maps are: a proto-session's
- * stored hits all carry the same protocol and stamps, two of them 64 hex characters, and reading
- * those texts again for every hit was a tenth of closing. Each hit gets a copy of its own, since
- * the pipeline writes to a hit's metadata.
+/**
+ * Items read lately, with their bytes; a few, tried in turn. CBOR items delimit themselves, so
+ * input that starts with a whole known item's bytes is that item again.
  */
-const RECENT_METADATA = 4;
-const recentMetadataBytes: (Buffer | undefined)[] = new Array(RECENT_METADATA).fill(undefined);
-const recentMetadata: (Readonly<Record<string, string>> | undefined)[] = new Array(RECENT_METADATA).fill(undefined);
-let recentMetadataNext = 0;
+class RecentItems<T> {
+  private readonly bytes: (Buffer | undefined)[];
+  private readonly values: (T | undefined)[];
+  private next = 0;
+
+  constructor(private readonly size: number) {
+    this.bytes = new Array<Buffer | undefined>(size).fill(undefined);
+    this.values = new Array<T | undefined>(size).fill(undefined);
+  }
+
+  /** The known item the input at `pos` starts with (and `pos` moved past it), or undefined. */
+  match(): T | undefined {
+    const from = pos;
+    for (let i = 0; i < this.size; i++) {
+      const known = this.bytes[i];
+      if (known === undefined || from + known.length > end) continue;
+      if (buf.compare(known, 0, known.length, from, from + known.length) === 0) {
+        pos = from + known.length;
+        return this.values[i];
+      }
+    }
+    return undefined;
+  }
+
+  /** Keeps `value` as the item just read from `from` to `pos`; returns a copy of its bytes. */
+  remember(from: number, value: T): Buffer {
+    const encoded = Buffer.from(buf.subarray(from, pos));
+    this.bytes[this.next] = encoded;
+    this.values[this.next] = value;
+    this.next = (this.next + 1) % this.size;
+    return encoded;
+  }
+}
+
+/*
+ * A proto-session's stored hits all carry the same metadata (the protocol and stamps, two of
+ * them 64 hex characters); reading those texts again for every hit was a tenth of closing.
+ * Each hit gets a copy of its own, since the pipeline writes to a hit's metadata.
+ */
+const recentMetadata = new RecentItems<Readonly<Record<string, string>>>(4);
 
 function metadata(): Record<string, string> {
+  const known = recentMetadata.match();
+  if (known !== undefined) return { ...known };
   const from = pos;
-  for (let i = 0; i < RECENT_METADATA; i++) {
-    const known = recentMetadataBytes[i];
-    if (known === undefined || from + known.length > end) continue;
-    // CBOR items delimit themselves: bytes that start with a whole encoded array are that array.
-    if (buf.compare(known, 0, known.length, from, from + known.length) === 0) {
-      pos = from + known.length;
-      return { ...recentMetadata[i] };
-    }
-  }
   const out = readMetadata();
-  recentMetadataBytes[recentMetadataNext] = Buffer.from(buf.subarray(from, pos));
-  recentMetadata[recentMetadataNext] = { ...out };
-  recentMetadataNext = (recentMetadataNext + 1) % RECENT_METADATA;
+  recentMetadata.remember(from, { ...out });
   return out;
 }
 
@@ -242,30 +267,16 @@ function readMetadata(): Record<string, string> {
   return out;
 }
 
-/** Header maps read lately, with their bytes; a few, tried in turn. */
-const RECENT_HEADERS = 4;
-const recentBytes: (Buffer | undefined)[] = new Array(RECENT_HEADERS).fill(undefined);
-const recentMaps: (Headers | undefined)[] = new Array(RECENT_HEADERS).fill(undefined);
-let recentNext = 0;
+/** Header maps read lately: hits of one client carry the same headers. */
+const recentHeaders = new RecentItems<Headers>(4);
 
 function headers(): Headers {
+  const known = recentHeaders.match();
+  if (known !== undefined) return known;
   const from = pos;
-  for (let i = 0; i < RECENT_HEADERS; i++) {
-    const known = recentBytes[i];
-    if (known === undefined || from + known.length > end) continue;
-    // CBOR items delimit themselves: bytes that start with a whole encoded map are that map.
-    if (buf.compare(known, 0, known.length, from, from + known.length) === 0) {
-      pos = from + known.length;
-      return recentMaps[i]!;
-    }
-  }
   const map = sealHeaders(multiMap());
-  const encoded = Buffer.from(buf.subarray(from, pos));
   // The map's bytes are its encoding too: a hit written again copies them.
-  keepEncoding(map, encoded);
-  recentBytes[recentNext] = encoded;
-  recentMaps[recentNext] = map;
-  recentNext = (recentNext + 1) % RECENT_HEADERS;
+  keepEncoding(map, recentHeaders.remember(from, map));
   return map;
 }
 

@@ -22,14 +22,9 @@ export class GroupSync {
     return this.next;
   }
 
-  /** Flushes started so far (tests and metrics). */
+  /** Flushes started so far. */
   get flushCount(): number {
     return this.flushes;
-  }
-
-  /** Resolves once no flush is running or queued; never rejects. */
-  async idle(): Promise<void> {
-    while (this.running !== null || this.next !== null) await (this.next ?? this.running)!.catch(() => undefined);
   }
 
   private startQueued(): Promise<void> {

@@ -63,7 +63,6 @@ test('a failed flush fails its own callers only; callers waiting behind it get a
   assert.is(ends.length, 2);
   ends[1]!.resolve();
   await second;
-  await sync.idle();
 });
 
 test('a flush that throws at once rejects its callers instead of throwing from sync()', async () => {
@@ -84,22 +83,6 @@ test('a flush that throws at once rejects its callers instead of throwing from s
   assert.is(calls, 1);
   await sync.sync().catch(() => undefined);
   assert.is(calls, 2, 'the next call tries again');
-});
-
-test('idle waits for the running and the queued flush', async () => {
-  const { flush, ends } = controlledFlush();
-  const sync = new GroupSync(flush);
-  void sync.sync();
-  await settle();
-  void sync.sync();
-  let idle = false;
-  const waiting = sync.idle().then(() => (idle = true));
-  ends[0]!.resolve();
-  await settle();
-  assert.is(idle, false, 'the queued flush still runs');
-  ends[1]!.resolve();
-  await waiting;
-  assert.ok(idle);
 });
 
 test.run();

@@ -212,27 +212,27 @@ export class InMemorySpoolWriter implements SessionWriter {
   }
 
   /** Adds one write's sessions to the property buffers, within the caps. */
-  private take(sessions: Held[]): void {
+  private take(write: readonly Held[]): void {
     let noProperty = 0;
     const dropped = new Map<string, number>();
-    for (const session of sessions) {
-      if (session.propertyId === '') {
+    for (const item of write) {
+      if (item.propertyId === '') {
         noProperty += 1;
         continue;
       }
-      const events = session.events;
+      const events = item.events;
       const overSessions = this.maxBufferedSessions > 0 && this.totalSessions >= this.maxBufferedSessions;
       const overEvents = this.maxBufferedEvents > 0 && this.totalEvents + events > this.maxBufferedEvents;
       if (overSessions || overEvents) {
-        dropped.set(session.propertyId, (dropped.get(session.propertyId) ?? 0) + 1);
+        dropped.set(item.propertyId, (dropped.get(item.propertyId) ?? 0) + 1);
         continue;
       }
-      let buffer = this.buffers.get(session.propertyId);
+      let buffer = this.buffers.get(item.propertyId);
       if (buffer === undefined) {
         buffer = { held: [], events: 0, createdAt: this.timers.now() };
-        this.buffers.set(session.propertyId, buffer);
+        this.buffers.set(item.propertyId, buffer);
       }
-      buffer.held.push(session);
+      buffer.held.push(item);
       buffer.events += events;
       this.totalSessions += 1;
       this.totalEvents += events;

@@ -4,7 +4,7 @@ import type { Session } from '../schema/session.js';
 import { FileSpool } from '../spools/file-spool.js';
 import type { NextBatch, Spool, SpoolFailureStrategy, SpoolFlushHandler } from '../spools/spool.js';
 import { recallSpooledFrames } from '../spools/recall.js';
-import { decodeSessionEntry, encodeSessionFrame, sessionFrameEntries, sessionFramePieces, sessionFrameWriteId } from './session-frames.js';
+import { decodeSessionEntry, encodeSessionEntry, sessionFrameEntries, sessionFramePieces, sessionFrameWriteId } from './session-frames.js';
 import type { SessionEntryWriter, SessionWriter, WriteOptions } from './session-writer.js';
 
 export interface PersistentSpoolWriterOptions {
@@ -131,8 +131,7 @@ export class PersistentSpoolWriter implements SessionEntryWriter {
           this.logger.debug('sessions already spooled under this write id; not spooling them again', { write_id: id });
           return;
         }
-        // The frame is fresh memory of its own: appended as a piece, it is not copied again.
-        await this.spool.append(propertyId, [encodeSessionFrame(group, id)]);
+        await this.appendFrame(propertyId, group.map(encodeSessionEntry), id);
         if (id !== null) this.remember(id);
       }),
     );
@@ -147,7 +146,12 @@ export class PersistentSpoolWriter implements SessionEntryWriter {
       this.logger.warn('skipping sessions without a property id', { sessions: entries.length });
       return;
     }
-    await this.spool.append(propertyId, sessionFramePieces(entries));
+    await this.appendFrame(propertyId, entries, null);
+  }
+
+  /** The entries are fresh memory of their own: appended as pieces, they are not copied again. */
+  private appendFrame(propertyId: string, entries: readonly Uint8Array[], writeId: string | null): Promise<void> {
+    return this.spool.append(propertyId, sessionFramePieces(entries, writeId));
   }
 
   /** Runs a flush cycle now (tests, and callers that must not wait for the interval). */

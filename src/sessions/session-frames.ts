@@ -8,7 +8,7 @@
  * (CBOR; each inner element is a byte string in the hit codec's own versioned format.) The
  * spool is private to Cairn, so the version only has to protect against a newer build's files.
  */
-import { plainCborEncoder, safeCborDecoder } from '../hits/cbor.js';
+import { safeCborDecoder } from '../hits/cbor.js';
 import { batchEnvelopeSize, decodeHits, encodeHits, storedItemsOf, writeBatchEnvelope } from '../hits/hit-codec.js';
 import { CborWriter, cborHeadSize, cborScalarSize } from '../storage/cbor-prefix.js';
 import { newEvent, newSession, type Session } from '../schema/session.js';
@@ -20,23 +20,21 @@ export class SessionFrameDecodeError extends Error {
   override readonly name = 'SessionFrameDecodeError';
 }
 
-const encoder = plainCborEncoder;
-
 const decoder = safeCborDecoder;
 
 /**
- * The frame's bytes, in memory of its own (never a view of an encoder's shared buffer), so a
- * spool may write them as a piece without copying them.
+ * A frame's bytes in one buffer of its own. The spool writer appends the pieces of
+ * `sessionFramePieces` instead, which are the same bytes without this copy.
  */
-export function encodeSessionFrame(sessions: readonly Session[], writeId: string | null = null): Uint8Array {
-  return storedSessionFrame(sessions, writeId) ?? Buffer.from(encoder.encode([SESSION_FRAME_VERSION, sessions.map((s) => encodeHits(s.events.map((e) => e.hit))), writeId]));
+export function encodeSessionFrame(sessions: readonly Session[], writeId: string | null = null): Buffer {
+  return Buffer.concat(sessionFramePieces(sessions.map(encodeSessionEntry), writeId));
 }
 
 /**
  * One session as its frame entry: the CBOR byte string holding the hit codec's batch of its hits,
- * head included, in memory of its own. A closed session's hits are copied from the bytes they
- * were stored as; others are encoded. Entries of one property concatenated inside
- * `sessionFramePieces` make the same frame as `encodeSessionFrame` of their sessions.
+ * head included, in memory of its own. A closed session's hits are copied once, from the bytes
+ * they were stored as (assembling each session's batch first and then the frame copied every
+ * hit twice); others are encoded. The bytes are the ones cbor-x writes for the same entry.
  */
 export function encodeSessionEntry(session: Session): Buffer {
   const hits = session.events.map((e) => e.hit);
@@ -45,23 +43,12 @@ export function encodeSessionEntry(session: Session): Buffer {
     const batch = encodeHits(hits);
     return new CborWriter(cborHeadSize(batch.byteLength) + batch.byteLength).bytesHead(batch.byteLength).raw(batch).buffer;
   }
-  const length = storedBatchLength(items);
-  const w = new CborWriter(cborHeadSize(length) + length);
-  writeStoredEntry(w, items, length);
-  return w.buffer;
-}
-
-/** Bytes of the hit codec's batch of these stored items: its envelope, then the items. */
-function storedBatchLength(items: readonly Uint8Array[]): number {
   let length = batchEnvelopeSize(items.length);
   for (const item of items) length += item.byteLength;
-  return length;
-}
-
-/** An entry (a byte string of `length` bytes) holding the batch of these stored items. */
-function writeStoredEntry(w: CborWriter, items: readonly Uint8Array[], length: number): void {
+  const w = new CborWriter(cborHeadSize(length) + length);
   writeBatchEnvelope(w.bytesHead(length), items.length);
   for (const item of items) w.raw(item);
+  return w.buffer;
 }
 
 /**
@@ -72,31 +59,6 @@ export function sessionFramePieces(entries: readonly Uint8Array[], writeId: stri
   const head = new CborWriter(1 + cborScalarSize(SESSION_FRAME_VERSION) + cborHeadSize(entries.length)).arrayHead(3).scalar(SESSION_FRAME_VERSION).arrayHead(entries.length);
   const tail = new CborWriter(cborScalarSize(writeId)).scalar(writeId);
   return [head.buffer, ...entries, tail.buffer];
-}
-
-/**
- * The frame written directly from the bytes its hits were stored as (closed sessions come
- * from the state store so): one buffer, each hit copied once. Assembling each session's hits
- * into a buffer of its own and then encoding the frame copied every hit twice. The bytes are
- * the ones cbor-x writes for the same frame. Undefined when any hit has no stored bytes.
- */
-function storedSessionFrame(sessions: readonly Session[], writeId: string | null): Buffer | undefined {
-  const itemsOf: Uint8Array[][] = [];
-  const lengths: number[] = [];
-  let size = 1 + cborScalarSize(SESSION_FRAME_VERSION) + cborHeadSize(sessions.length) + cborScalarSize(writeId);
-  for (const session of sessions) {
-    const items = storedItemsOf(session.events.map((e) => e.hit));
-    if (items === undefined) return undefined;
-    const length = storedBatchLength(items);
-    itemsOf.push(items);
-    lengths.push(length);
-    size += cborHeadSize(length) + length;
-  }
-  const w = new CborWriter(size).arrayHead(3).scalar(SESSION_FRAME_VERSION).arrayHead(sessions.length);
-  for (let s = 0; s < itemsOf.length; s++) writeStoredEntry(w, itemsOf[s]!, lengths[s]!);
-  w.scalar(writeId);
-  if (w.length !== size) throw new Error(`session frame: wrote ${w.length} bytes of ${size}`);
-  return w.buffer;
 }
 
 /** The write id a frame was appended under (null when none), without decoding its hits. */

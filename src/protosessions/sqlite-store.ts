@@ -309,7 +309,7 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
     return this.durable.sync();
   }
 
-  /** fdatasyncs of the WAL made so far (tests and metrics). */
+  /** fdatasyncs of the WAL made so far. */
   get walSyncs(): number {
     return this.durable.flushCount;
   }

@@ -5,6 +5,7 @@ import { Field, Float64, Int64, List, Schema, Struct, TimestampSecond, Utf8, Dat
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SpoolFlushError } from '../../src/spools/errors.js';
+import type { SpoolFlushHandler } from '../../src/spools/index.js';
 import type { Row } from '../../src/warehouse/driver.js';
 import { ColumnAlreadyExistsError, MultipleTypeIncompatibleError, TableAlreadyExistsError, TableNotFoundError } from '../../src/warehouse/errors.js';
 import {
@@ -66,6 +67,8 @@ interface HarnessOptions {
   format?: SegmentFormat;
   timers?: FakeTimers;
   withLedger?: boolean;
+  /** Wraps the spool's flush handler (to watch the batches a flush reads). */
+  wrapFlush?: (handler: SpoolFlushHandler) => SpoolFlushHandler;
 }
 
 async function harness(options: HarnessOptions = {}): Promise<Harness> {
@@ -78,7 +81,10 @@ async function harness(options: HarnessOptions = {}): Promise<Harness> {
   await uploader.prepare();
   const driver = new FilesDriver({
     store: await FilesSchemaStore.open(paths.metadataFile),
-    spoolFactory: fileSpoolFactory(paths.spoolDirectory, logger, timers),
+    spoolFactory: (settings) => {
+      const spool = fileSpoolFactory(paths.spoolDirectory, logger, timers);
+      return spool(options.wrapFlush === undefined ? settings : { ...settings, handler: options.wrapFlush(settings.handler) });
+    },
     uploader,
     format: options.format ?? new CsvFormat({ compression: options.compression ?? 'none' }),
     ...(options.pathTemplate === undefined ? {} : { pathTemplate: options.pathTemplate }),
@@ -497,6 +503,95 @@ test('a batch re-sent with the same batch id is stored once: in the spool, after
   await h.driver.close();
   const ids = csvFiles(h.root).flatMap((p) => readObject(h.root, p).map((r) => r['id']));
   assert.equal(ids.sort(), ['event-1', 'event-2', 'event-3', 'event-4']);
+});
+
+/**
+ * CSV whose writes of spooled rows are watched: `events` records each batch read and each write's
+ * start and end; `hold(n)` may delay write n (a promise to wait for) or fail it (an error).
+ */
+function watchedCsv(events: string[], hold: (n: number) => Promise<void> | Error | undefined): SegmentFormat {
+  const csv = new CsvFormat();
+  let writes = 0;
+  return {
+    extension: csv.extension,
+    rowEncoder: (s, names, expected) => csv.rowEncoder(s, names, expected),
+    open(s, sink) {
+      const inner = csv.open(s, sink);
+      return {
+        writeRows: (rows) => inner.writeRows(rows),
+        async writeEncoded(bytes) {
+          const n = ++writes;
+          events.push(`write ${n}`);
+          const held = hold(n);
+          if (held instanceof Error) throw held;
+          if (held !== undefined) await held;
+          await inner.writeEncoded!(bytes);
+          events.push(`written ${n}`);
+        },
+        close: () => inner.close(),
+      };
+    },
+  };
+}
+
+const watchReads =
+  (events: string[], onRead: (reads: number) => void = () => undefined) =>
+  (handler: SpoolFlushHandler): SpoolFlushHandler =>
+  (key, next) => {
+    let reads = 0;
+    return handler(key, async () => {
+      const batch = await next();
+      events.push(batch === null ? 'read end' : `read ${++reads}`);
+      onRead(reads);
+      return batch;
+    });
+  };
+
+test('a sealed segment is copied in order, each batch of frames written while the next is read', async () => {
+  const events: string[] = [];
+  let release = (): void => undefined;
+  // The first write waits until the second batch is read; done in turn, the copy would only
+  // read it after that write, so the wait also ends after a while to let the assertion fail.
+  const firstWrite = new Promise<void>((resolve) => {
+    release = resolve;
+    setTimeout(resolve, 300);
+  });
+  const h = await harness({
+    format: watchedCsv(events, (n) => (n === 1 ? firstWrite : undefined)),
+    wrapFlush: watchReads(events, (reads) => reads === 2 && release()),
+  });
+  // Twelve writes are twelve frames: three batches of the spool's five frames.
+  for (let i = 1; i <= 12; i++) await h.driver.write('events', schema, [row(i)]);
+  await h.driver.close();
+  assert.ok(events.indexOf('read 2') < events.indexOf('written 1'), `the second batch is read during the first write: ${events.join(', ')}`);
+  const writes = events.filter((e) => e.startsWith('writ'));
+  assert.equal(writes, Array.from({ length: 12 }, (_, i) => [`write ${i + 1}`, `written ${i + 1}`]).flat(), 'writes run one at a time, in order');
+  const files = csvFiles(h.root);
+  assert.is(files.length, 1);
+  assert.equal(
+    readObject(h.root, files[0]!).map((r) => r['id']),
+    Array.from({ length: 12 }, (_, i) => `event-${i + 1}`),
+  );
+});
+
+test('a write failing in the middle of a copy stops it: no object, no temp file, the segment stays for a retry', async () => {
+  const events: string[] = [];
+  const h = await harness({
+    format: watchedCsv(events, (n) => (n === 3 ? new Error('disk hiccup') : undefined)),
+    wrapFlush: watchReads(events),
+  });
+  for (let i = 1; i <= 12; i++) await h.driver.write('events', schema, [row(i)]);
+  try {
+    await h.driver.flush();
+    assert.unreachable('flush should fail');
+  } catch (err) {
+    assert.instance(err, SpoolFlushError);
+  }
+  assert.not.ok(events.includes('write 4'), `nothing is written after the failure: ${events.join(', ')}`);
+  assert.not.ok(events.includes('read 3'), `reading stops once a write failed: ${events.join(', ')}`);
+  assert.equal(listFiles(h.root), [], 'neither the object nor its temp file is there');
+  assert.is(readdirSync(h.spoolDir).filter((n) => n.includes('.inflight.')).length, 1, 'the segment stays spooled for a retry');
+  await h.driver.close().catch(() => undefined);
 });
 
 test.run();

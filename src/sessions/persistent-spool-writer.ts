@@ -160,55 +160,40 @@ export class PersistentSpoolWriter implements SessionEntryWriter {
   }
 
   private async deliver(key: string, next: NextBatch): Promise<void> {
-    // The next frames are read while these are computed and written: the drain's main thread
-    // otherwise sat idle for every read of a batch (tens of milliseconds for a few megabytes).
-    // At most two batches are in memory; they are still delivered one after the other.
-    let reading = next();
-    try {
-      for (let frames = await reading; frames !== null; frames = await reading) {
-        reading = next();
-        reading.catch(() => undefined); // awaited by the loop or, after a failure, below
-        await this.deliverFrames(key, frames);
-      }
-    } finally {
-      // The spool closes its file once this returns: no read may still be running on it then.
-      await reading.catch(() => undefined);
-    }
-  }
-
-  private async deliverFrames(key: string, frames: readonly Uint8Array[]): Promise<void> {
-    // Sessions are decoded as the writes need them: a batch of 50 frames from catch-up closes
-    // can hold a quarter of a million events, and holding them decoded made the column
-    // computation mostly garbage collection (a frame alone can hold thousands of sessions).
-    let batch: Session[] = [];
-    let events = 0;
-    for (const frame of frames) {
-      let entries: Uint8Array[];
-      try {
-        entries = sessionFrameEntries(frame);
-      } catch (err) {
-        this.logger.error('skipping a spooled session frame that cannot be decoded', { key, bytes: frame.byteLength, error: errorMessage(err) });
-        continue;
-      }
-      for (let i = 0; i < entries.length; i++) {
-        let session: Session;
+    for (let frames = await next(); frames !== null; frames = await next()) {
+      // Sessions are decoded as the writes need them: a batch of 50 frames from catch-up closes
+      // can hold a quarter of a million events, and holding them decoded made the column
+      // computation mostly garbage collection (a frame alone can hold thousands of sessions).
+      let batch: Session[] = [];
+      let events = 0;
+      for (const frame of frames) {
+        let entries: Uint8Array[];
         try {
-          session = decodeSessionEntry(entries[i]!, i);
+          entries = sessionFrameEntries(frame);
         } catch (err) {
-          // Only this session is unreadable; the frame's other sessions are still written.
-          this.logger.error('skipping a spooled session that cannot be decoded', { key, bytes: entries[i]!.byteLength, error: errorMessage(err) });
+          this.logger.error('skipping a spooled session frame that cannot be decoded', { key, bytes: frame.byteLength, error: errorMessage(err) });
           continue;
         }
-        batch.push(session);
-        events += session.events.length;
-        if (events >= this.maxEventsPerWrite) {
-          await this.writeChild(key, batch);
-          batch = [];
-          events = 0;
+        for (let i = 0; i < entries.length; i++) {
+          let session: Session;
+          try {
+            session = decodeSessionEntry(entries[i]!, i);
+          } catch (err) {
+            // Only this session is unreadable; the frame's other sessions are still written.
+            this.logger.error('skipping a spooled session that cannot be decoded', { key, bytes: entries[i]!.byteLength, error: errorMessage(err) });
+            continue;
+          }
+          batch.push(session);
+          events += session.events.length;
+          if (events >= this.maxEventsPerWrite) {
+            await this.writeChild(key, batch);
+            batch = [];
+            events = 0;
+          }
         }
       }
+      if (batch.length > 0) await this.writeChild(key, batch);
     }
-    if (batch.length > 0) await this.writeChild(key, batch);
   }
 
   private async writeChild(key: string, batch: Session[]): Promise<void> {

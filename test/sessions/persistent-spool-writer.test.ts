@@ -8,8 +8,6 @@ import { decodeHit, encodeHit, encodeHits } from '../../src/hits/hit-codec.js';
 import { newEvent, newSession } from '../../src/schema/session.js';
 import { PersistentSpoolWriter } from '../../src/sessions/persistent-spool-writer.js';
 import { SpoolFlushError, SpoolFullError } from '../../src/spools/errors.js';
-import { FileSpool } from '../../src/spools/file-spool.js';
-import type { SpoolFlushHandler } from '../../src/spools/spool.js';
 import { recordingLogger, tempDir } from '../queue/helpers.js';
 import { makeSession, RecordingSessionWriter, sessionTag } from './helpers.js';
 
@@ -278,84 +276,6 @@ test('entries written for a property are spooled as one frame and reach the chil
     await writer.flush();
     assert.equal(child.calls.map((c) => c.map(sessionTag)), [a.map(sessionTag)]);
     assert.equal(child.calls[0]?.[1]?.events.map((e) => e.hit), a[1]!.events.map((e) => e.hit));
-    await writer.close();
-  } finally {
-    cleanup();
-  }
-});
-
-/** A file spool whose flushes record each batch they read in `events`. */
-function watchedSpool(dir: string, events: string[], onRead: (reads: number) => void = () => undefined) {
-  return (handler: SpoolFlushHandler): FileSpool =>
-    new FileSpool({
-      directory: dir,
-      flushBatchSize: 1,
-      handler: (key, next) => {
-        let reads = 0;
-        return handler(key, async () => {
-          const batch = await next();
-          events.push(batch === null ? 'read end' : `read ${++reads}`);
-          onRead(reads);
-          return batch;
-        });
-      },
-    });
-}
-
-test('the next batch of frames is read while a batch is written; batches reach the child one at a time, in order', async () => {
-  const { dir, cleanup } = tempDir('psw');
-  try {
-    const events: string[] = [];
-    let release = (): void => undefined;
-    // The first child write waits until the second batch is read; read in turn, that batch
-    // would only come after it, so the wait also ends after a while to let the check fail.
-    const firstWrite = new Promise<void>((resolve) => {
-      release = resolve;
-      setTimeout(resolve, 300);
-    });
-    const child = new RecordingSessionWriter();
-    const record = child.write.bind(child);
-    let n = 0;
-    child.write = async (sessions) => {
-      const mine = ++n;
-      events.push(`write ${mine}`);
-      if (mine === 1) await firstWrite;
-      await record(sessions);
-      events.push(`written ${mine}`);
-    };
-    const writer = new PersistentSpoolWriter({ child, directory: dir, spoolFactory: watchedSpool(dir, events, (reads) => reads === 2 && release()) });
-    const sessions = [makeSession('p', 2), makeSession('p', 1), makeSession('p', 3)];
-    for (const s of sessions) await writer.write([s]);
-    await writer.flush();
-    assert.ok(events.indexOf('read 2') < events.indexOf('written 1'), `the second batch is read during the first write: ${events.join(', ')}`);
-    assert.equal(
-      events.filter((e) => e.startsWith('writ')),
-      ['write 1', 'written 1', 'write 2', 'written 2', 'write 3', 'written 3'],
-      'one child write at a time',
-    );
-    assert.equal(child.tags(), sessions.map(sessionTag));
-    assert.equal(readdirSync(dir), []);
-    await writer.close();
-  } finally {
-    cleanup();
-  }
-});
-
-test('a failing child write stops reading ahead: the file stays whole for the next cycle', async () => {
-  const { dir, cleanup } = tempDir('psw');
-  try {
-    const events: string[] = [];
-    const child = new RecordingSessionWriter();
-    const writer = new PersistentSpoolWriter({ child, directory: dir, spoolFactory: watchedSpool(dir, events) });
-    const sessions = [makeSession('p'), makeSession('p'), makeSession('p'), makeSession('p')];
-    for (const s of sessions) await writer.write([s]);
-    child.failNext = 1;
-    const err = await writer.flush().then(() => null, (e: unknown) => e);
-    assert.instance(err, SpoolFlushError);
-    assert.equal(events, ['read 1', 'read 2'], 'one batch read ahead, none after the failure');
-    assert.is(readdirSync(dir).length, 1);
-    await writer.flush();
-    assert.equal(child.tags(), sessions.map(sessionTag));
     await writer.close();
   } finally {
     cleanup();

@@ -242,8 +242,8 @@ export class FilesDriver implements Driver {
     const batchIds: string[] = [];
     try {
       const writer = this.format.open(stored.schema, upload);
-      const writeBatch = async (frames: readonly Uint8Array[]): Promise<void> => {
-        for (const frame of frames) {
+      while (batch !== null) {
+        for (const frame of batch) {
           const decoded = frame === firstBytes ? first : decodeRowsFrame(frame);
           if (decoded.batchId !== null) batchIds.push(decoded.batchId);
           if (decoded.encoded !== undefined) {
@@ -257,22 +257,7 @@ export class FilesDriver implements Driver {
           else await writer.writeRows(frameRows(decoded));
           rowCount += decoded.values.length;
         }
-      };
-      // A batch is written while the next one is read: copying a sealed segment is all I/O,
-      // and done in turn its reads and writes left the event loop idle twice as long (it is the
-      // last thing a stopping worker waits for). At most two batches are in memory, and they are
-      // written one after the other, in order.
-      while (batch !== null) {
-        const writing = writeBatch(batch);
-        writing.catch(() => undefined); // awaited below, after the read
-        try {
-          batch = await next();
-        } catch (err) {
-          // The upload is aborted next: no write may still be running on it then.
-          await writing.catch(() => undefined);
-          throw err;
-        }
-        await writing;
+        batch = await next();
       }
       await writer.close();
       await upload.commit();

@@ -54,8 +54,8 @@ export class MeteredProtoSessionStore implements ProtoSessionStore {
   removeIdentifier(key: IdentifierKey): void {
     this.inner.removeIdentifier(key);
   }
-  appendHits(protoSessionId: string, hits: readonly NewHit[]): void {
-    this.inner.appendHits(protoSessionId, hits);
+  appendHits(protoSessionId: string, hits: readonly NewHit[], identifiers?: readonly IdentifierKey[]): void {
+    this.inner.appendHits(protoSessionId, hits, identifiers);
     this.stored += hits.length;
   }
   markDue(protoSessionId: string, bucket: number, hitTimeMs: number): void {

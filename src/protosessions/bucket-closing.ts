@@ -7,7 +7,7 @@ import type { Hit } from '../hits/hit.js';
 import type { Logger } from '../monitoring/logger.js';
 import { closerShard } from './fnv.js';
 import { ISOLATED_GA_SESSION_STAMP, ISOLATED_SESSION_STAMP, ISOLATED_USER_ID_STAMP } from './stamps.js';
-import type { IdentifierKey, ProtoSessionStore, StoredProtoSession } from './store.js';
+import type { IdentifierKey, IdentifierType, ProtoSessionStore, StoredProtoSession } from './store.js';
 
 export interface BucketToClose {
   bucket: number;
@@ -39,12 +39,16 @@ export function readBucketToClose(store: ProtoSessionStore, bucket: number, logg
   const decoded: Decoded[] = [];
   // One set per kind of stamp, keyed by the stamp itself: a key joined per hit cost a
   // twentieth of closing.
+  // Every stamp stored with the hits is released, whatever the property's join settings are
+  // now: the stamps exist only because joining was on when the hits arrived.
   const sessionStamps = new Set<string>();
   const userStamps = new Set<string>();
   const gaSessionStamps = new Set<string>();
+  const stampsOf: Record<IdentifierType, Set<string>> = { session_stamp: sessionStamps, user_id: userStamps, ga_session: gaSessionStamps };
   let hitCount = 0;
   for (const ps of read) {
     for (const reason of ps.unreadable) logger.error('discarding stored hits that cannot be read', { proto_session: ps.id, bucket, error: reason });
+    for (const key of ps.identifiers) stampsOf[key.type].add(key.stamp);
     const hits: Hit[] = [];
     for (const stored of ps.hits) {
       let hit: Hit;
@@ -55,8 +59,7 @@ export function readBucketToClose(store: ProtoSessionStore, bucket: number, logg
         continue;
       }
       hits.push(hit);
-      // Every stamp the hits carry is released, whatever the property's join settings are now:
-      // the stamps exist only because joining was on when the hit arrived.
+      // Hits stored by earlier builds carry their stamps in their metadata instead.
       const session = hit.metadata[ISOLATED_SESSION_STAMP];
       if (session !== undefined) sessionStamps.add(session);
       const user = hit.metadata[ISOLATED_USER_ID_STAMP];

@@ -53,6 +53,16 @@ export interface IntakeReport {
   lastHitTimeMs: number | undefined;
 }
 
+/** What one batch stores for one proto-session: one row, one due mark. */
+interface StoredGroup {
+  due: number;
+  firstHitMs: number;
+  hits: NewHit[];
+  /** The identifiers the hits hold, each once. */
+  identifiers: IdentifierKey[];
+  identifierNames: Set<string>;
+}
+
 interface PreparedHit {
   hit: Hit;
   settings: PropertySettings;
@@ -62,28 +72,20 @@ interface PreparedHit {
   identifiers: IdentifierKey[];
 }
 
-function identifiersOf(hit: Hit): IdentifierKey[] {
-  const out: IdentifierKey[] = [];
-  const session = hit.metadata[ISOLATED_SESSION_STAMP];
-  if (session !== undefined) out.push({ type: 'session_stamp', stamp: session });
-  const user = hit.metadata[ISOLATED_USER_ID_STAMP];
-  if (user !== undefined) out.push({ type: 'user_id', stamp: user });
-  const gaSession = hit.metadata[ISOLATED_GA_SESSION_STAMP];
-  if (gaSession !== undefined) out.push({ type: 'ga_session', stamp: gaSession });
-  return out;
-}
-
-/** Stamps intake computes again from the hit and the property's current settings. */
-const RECOMPUTED = new Set([ISOLATED_SESSION_STAMP, ISOLATED_USER_ID_STAMP, ISOLATED_GA_SESSION_STAMP]);
+/**
+ * Keys intake computes (stamps) or sets (the isolated client id) itself: a hit that comes with
+ * them has them dropped, so no stale or forged value is stored.
+ */
+const INTAKE_KEYS = new Set([ISOLATED_CLIENT_ID, ISOLATED_SESSION_STAMP, ISOLATED_USER_ID_STAMP, ISOLATED_GA_SESSION_STAMP]);
 
 /**
- * A private copy without the stamps intake recomputes. Built key by key rather than copied
- * and then `delete`d from: deleting turns an object into a slow hash table.
+ * A private copy without the keys intake owns. Built key by key rather than copied and then
+ * `delete`d from: deleting turns an object into a slow hash table.
  */
 function copyOfHit(hit: Hit): Hit {
   const metadata: Record<string, string> = {};
   for (const key of Object.keys(hit.metadata)) {
-    if (RECOMPUTED.has(key)) continue;
+    if (INTAKE_KEYS.has(key)) continue;
     // A key named __proto__ must stay data, not become the prototype.
     if (key === '__proto__') Object.defineProperty(metadata, key, { value: hit.metadata[key], enumerable: true, writable: true, configurable: true });
     else metadata[key] = hit.metadata[key]!;
@@ -114,18 +116,20 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
       continue;
     }
     const hit = copyOfHit(original);
+    // The stamps are stored beside the hits (see hit-chunk.ts), not in their metadata.
+    const identifiers: IdentifierKey[] = [];
     const serverSent = hit.metadata[PROTOCOL_METADATA_KEY] === MEASUREMENT_PROTOCOL_HITS;
     // A server's headers and address say nothing about the visitor: its events would all share one stamp.
-    if (settings.joinBySessionStamp && !serverSent) hit.metadata[ISOLATED_SESSION_STAMP] = isolatedSessionStamp(hit);
+    if (settings.joinBySessionStamp && !serverSent) identifiers.push({ type: 'session_stamp', stamp: isolatedSessionStamp(hit) });
+    if (settings.joinByUserId && hit.userId !== null) identifiers.push({ type: 'user_id', stamp: isolatedUserIdStamp(hit.propertyId, hit.userId) });
     // Only properties that take Measurement Protocol events pay for the extra identifier.
     if (settings.measurementProtocol.apiSecrets.length > 0) {
       const gaSession = isolatedGaSessionStamp(hit);
-      if (gaSession !== undefined) hit.metadata[ISOLATED_GA_SESSION_STAMP] = gaSession;
+      if (gaSession !== undefined) identifiers.push({ type: 'ga_session', stamp: gaSession });
     }
-    if (settings.joinByUserId && hit.userId !== null) hit.metadata[ISOLATED_USER_ID_STAMP] = isolatedUserIdStamp(hit.propertyId, hit.userId);
     const time = hit.request.serverReceivedTime;
     const due = dueBucket(time, settings.sessionTimeoutMs);
-    prepared.push({ hit, settings, time, due, identifiers: identifiersOf(hit) });
+    prepared.push({ hit, settings, time, due, identifiers });
   }
 
   // A hit whose due bucket the clock has reached belongs to a session that is closed or about
@@ -180,7 +184,7 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
 
     // A proto-session's hits of one batch are stored together, and its mark keeps its latest
     // due bucket and earliest hit time, so each proto-session gets one row and one mark.
-    const groups = new Map<string, { due: number; firstHitMs: number; hits: NewHit[] }>();
+    const groups = new Map<string, StoredGroup>();
     // A client's hits share their proto-session id: one hash per client and batch, not per hit.
     const psIdOf = new PairMap<string>();
     for (const p of kept) {
@@ -198,19 +202,24 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
         psId = isolatedClientId(propertyId, hit.authoritativeClientId);
         psIdOf.set(propertyId, client, psId);
       }
-      hit.metadata[ISOLATED_CLIENT_ID] = psId;
       const time = p.time;
       const stored: NewHit = { hitId: hit.id, receivedMs: time, payload: encodeHit(hit) };
-      const group = groups.get(psId);
-      if (group === undefined) groups.set(psId, { due: p.due, firstHitMs: time, hits: [stored] });
+      let group = groups.get(psId);
+      if (group === undefined) groups.set(psId, (group = { due: p.due, firstHitMs: time, hits: [stored], identifiers: [], identifierNames: new Set() }));
       else {
         group.hits.push(stored);
         if (p.due > group.due) group.due = p.due;
         if (time < group.firstHitMs) group.firstHitMs = time;
       }
+      for (const key of p.identifiers) {
+        const name = `${key.type}:${key.stamp}`;
+        if (group.identifierNames.has(name)) continue;
+        group.identifierNames.add(name);
+        group.identifiers.push(key);
+      }
     }
     for (const [psId, group] of groups) {
-      ctx.store.appendHits(psId, group.hits);
+      ctx.store.appendHits(psId, group.hits, group.identifiers);
       ctx.store.markDue(psId, group.due, group.firstHitMs);
       report.stored += group.hits.length;
     }

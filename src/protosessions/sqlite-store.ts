@@ -5,13 +5,18 @@ import { openSqliteDatabase, type SqliteDatabase } from '../storage/sqlite-datab
 import { SqliteKV } from '../storage/sqlite-kv.js';
 import { GroupSync } from '../storage/group-sync.js';
 import { encodeHitChunk, readHitChunk } from './hit-chunk.js';
-import type { IdentifierKey, IdentifierType, NewHit, ProtoSessionStore, StoredHit, StoredProtoSession } from './store.js';
+import { IDENTIFIER_TYPE_CODES, type IdentifierKey, type NewHit, type ProtoSessionStore, type StoredHit, type StoredProtoSession } from './store.js';
 
 const byReceivedTime = (a: StoredHit, b: StoredHit): number => a.receivedMs - b.receivedMs;
 
 export const STATE_FILE_NAME = 'cairn-state.db';
 export const CURSOR_KEY = 'timingwheel.next.default';
-const SCHEMA_VERSION = 2;
+/**
+ * 3: chunks carry the identifiers of their hits (hit-chunk.ts version 2). A version 2 file
+ * needs no conversion (its chunks still read), but a build of version 2 would discard the new
+ * chunks as unreadable, so the file is marked and such a build refuses it instead.
+ */
+const SCHEMA_VERSION = 3;
 
 /*
  * Bucket membership is not a table of its own: a proto-session belongs to exactly one bucket,
@@ -48,7 +53,6 @@ CREATE INDEX IF NOT EXISTS proto_session_due_by_bucket ON proto_session_due (buc
 CREATE INDEX IF NOT EXISTS proto_session_due_by_first_hit ON proto_session_due (first_hit_ms);
 `;
 
-const IDENTIFIER_TYPE_CODE: Record<IdentifierType, number> = { session_stamp: 1, user_id: 2, ga_session: 3 };
 
 const DIGEST_HEX = /^[0-9a-f]{64}$/;
 
@@ -136,7 +140,7 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
   constructor(readonly db: SqliteDatabase) {
     const version = db.pragma('user_version', { simple: true });
     if (typeof version !== 'number' || version > SCHEMA_VERSION) {
-      throw new Error(`${db.name} holds proto-session state of schema version ${String(version)}; this build reads version ${SCHEMA_VERSION}`);
+      throw new Error(`${db.name} holds proto-session state of schema version ${String(version)}; this build reads versions up to ${SCHEMA_VERSION}`);
     }
     db.transaction(() => {
       db.exec(SCHEMA);
@@ -195,7 +199,7 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
   }
 
   claimIdentifier(key: IdentifierKey, clientId: string): string {
-    const type = IDENTIFIER_TYPE_CODE[key.type];
+    const type = IDENTIFIER_TYPE_CODES[key.type];
     const stamp = digestBytes(key.stamp, 'identifier stamp');
     const row = this.stmts.ownerOf.get(type, stamp);
     if (row !== undefined) return row.owner;
@@ -204,16 +208,16 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
   }
 
   identifierOwner(key: IdentifierKey): string | undefined {
-    return this.stmts.ownerOf.get(IDENTIFIER_TYPE_CODE[key.type], digestBytes(key.stamp, 'identifier stamp'))?.owner;
+    return this.stmts.ownerOf.get(IDENTIFIER_TYPE_CODES[key.type], digestBytes(key.stamp, 'identifier stamp'))?.owner;
   }
 
   removeIdentifier(key: IdentifierKey): void {
-    this.stmts.deleteIdentifier.run(IDENTIFIER_TYPE_CODE[key.type], digestBytes(key.stamp, 'identifier stamp'));
+    this.stmts.deleteIdentifier.run(IDENTIFIER_TYPE_CODES[key.type], digestBytes(key.stamp, 'identifier stamp'));
   }
 
-  appendHits(protoSessionId: string, hits: readonly NewHit[]): void {
+  appendHits(protoSessionId: string, hits: readonly NewHit[], identifiers: readonly IdentifierKey[] = []): void {
     if (hits.length === 0) return;
-    this.stmts.insertChunk.run(digestBytes(protoSessionId, 'proto-session id'), encodeHitChunk(hits));
+    this.stmts.insertChunk.run(digestBytes(protoSessionId, 'proto-session id'), encodeHitChunk(hits, identifiers));
   }
 
   markDue(protoSessionId: string, bucket: number, hitTimeMs: number): void {
@@ -239,6 +243,13 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
     let current: StoredProtoSession | undefined;
     let currentKey: string | undefined;
     const seen = new Set<string>();
+    const seenIdentifiers = new Set<string>();
+    const hold = (key: IdentifierKey): void => {
+      const name = `${key.type}:${key.stamp}`;
+      if (seenIdentifiers.has(name)) return;
+      seenIdentifiers.add(name);
+      current!.identifiers.push(key);
+    };
     const take = (hitId: string, receivedMs: number, payload: Uint8Array): void => {
       const ps = current!;
       if (seen.has(hitId)) {
@@ -256,14 +267,15 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
       if (current === undefined || currentKey !== key) {
         finish(current);
         currentKey = key;
-        current = { id: key.toLowerCase(), hits: [], duplicates: 0, unreadable: [], lastRow: -1 };
+        current = { id: key.toLowerCase(), hits: [], identifiers: [], duplicates: 0, unreadable: [], lastRow: -1 };
         seen.clear();
+        seenIdentifiers.clear();
         out.push(current);
       }
       if (seq === null || payload === null) continue;
       current.lastRow = seq;
       try {
-        readHitChunk(payload, take);
+        readHitChunk(payload, take, hold);
       } catch (err) {
         current.unreadable.push(`row ${seq}: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -8,6 +8,9 @@
 /** `ga_session`: a GA4 session id (`sid`) of one client, shared by its web hits and Measurement Protocol events. */
 export type IdentifierType = 'session_stamp' | 'user_id' | 'ga_session';
 
+/** Numbers the state file gives the kinds of identifier (in its identifiers table and its chunks). */
+export const IDENTIFIER_TYPE_CODES: Readonly<Record<IdentifierType, number>> = { session_stamp: 1, user_id: 2, ga_session: 3 };
+
 export interface IdentifierKey {
   type: IdentifierType;
   /** Isolated stamp: 64 lowercase hex characters. */
@@ -33,6 +36,11 @@ export interface StoredProtoSession {
    * re-delivered task) is given once, as first stored. May be empty.
    */
   hits: StoredHit[];
+  /**
+   * The identifiers intake stored with the rows read (see `appendHits`), each once. Hits stored
+   * by builds that kept them in each hit's metadata bring none here.
+   */
+  identifiers: IdentifierKey[];
   /** Hits left out because their id came earlier (re-deliveries). */
   duplicates: number;
   /** Why stored rows of this proto-session could not be read (each is left out, and removed on close). */
@@ -51,10 +59,11 @@ export interface ProtoSessionStore {
   removeIdentifier(key: IdentifierKey): void;
 
   /**
-   * Stores hits of one proto-session (in arrival order), together. A hit id stored before is
-   * stored again and left out when the proto-session is read.
+   * Stores hits of one proto-session (in arrival order), together, with the identifiers they
+   * hold (released when the proto-session closes). A hit id stored before is stored again and
+   * left out when the proto-session is read.
    */
-  appendHits(protoSessionId: string, hits: readonly NewHit[]): void;
+  appendHits(protoSessionId: string, hits: readonly NewHit[], identifiers?: readonly IdentifierKey[]): void;
   /** Records the bucket the proto-session is due in, keeping the later one when it has one already. */
   markDue(protoSessionId: string, bucket: number, hitTimeMs: number): void;
   dueBucketOf(protoSessionId: string): number | undefined;

@@ -3,7 +3,10 @@ import * as assert from 'uvu/assert';
 import type { Hit } from '../../src/hits/hit.js';
 import { createHitsTask, createPingTask } from '../../src/queue/hits-task.js';
 import { DropTaskError, PROCESS_HITS_TASK } from '../../src/queue/task.js';
-import { isolatedClientId, isolatedSessionStamp } from '../../src/protosessions/stamps.js';
+import { isolatedClientId, isolatedSessionStamp, isolatedUserIdStamp } from '../../src/protosessions/stamps.js';
+import { SqliteProtoSessionStore } from '../../src/protosessions/sqlite-store.js';
+import type { IdentifierKey } from '../../src/protosessions/store.js';
+import { tempDir } from '../queue/helpers.js';
 import { at, harness, hit, property, registry } from './helpers.js';
 
 const BROWSER: [string, string[]][] = [
@@ -19,7 +22,7 @@ test('the same client id in two properties makes two proto-sessions', async () =
     await h.engine.closeAll();
     const sessions = h.closer.calls.flat();
     assert.equal(sessions.map((ps) => ps.map((x) => x.id)).sort(), [['b1'], ['s1']]);
-    const ids = sessions.map((ps) => ps[0]!.metadata['isolated_client_id']).sort();
+    const ids = sessions.map((ps) => isolatedClientId(ps[0]!.propertyId, ps[0]!.authoritativeClientId)).sort();
     assert.equal(ids, [isolatedClientId('blog', 'c1'), isolatedClientId('shop', 'c1')].sort());
   } finally {
     await h.done();
@@ -27,7 +30,10 @@ test('the same client id in two properties makes two proto-sessions', async () =
 });
 
 test('a shared session stamp joins a second client into the first one\'s proto-session', async () => {
-  const h = harness();
+  const t = tempDir('ps');
+  const store = SqliteProtoSessionStore.open(t.dir);
+  const h = harness({ store }, t.dir);
+  const stampOf = (headers: [string, string[]][], seconds: number): IdentifierKey => ({ type: 'session_stamp', stamp: isolatedSessionStamp(hit({ headers, at: at(seconds) })) });
   try {
     await h.engine.handleHits([hit({ client: 'client-a', id: 'a1', at: at(0), headers: BROWSER })]);
     await h.engine.handleHits([
@@ -35,6 +41,8 @@ test('a shared session stamp joins a second client into the first one\'s proto-s
       hit({ client: 'client-b', id: 'b2', at: at(6), headers: [['User-Agent', ['different']]] }),
     ]);
     assert.is(h.engine.openProtoSessions(), 1, 'every hit of client-b in the batch follows, even b2 with its own stamp');
+    assert.is(store.identifierOwner(stampOf(BROWSER, 0)), 'client-a');
+    assert.is(store.identifierOwner(stampOf([['User-Agent', ['different']]], 6)), 'client-b', 'b2 claimed its own stamp');
     await h.engine.closeAll();
     assert.equal(h.closer.sessions(), [['a1', 'b1', 'b2']]);
     const [a1, b1] = h.closer.calls[0]![0]!;
@@ -42,12 +50,13 @@ test('a shared session stamp joins a second client into the first one\'s proto-s
     assert.is(b1!.clientId, 'client-b', 'the client id itself is kept');
     assert.is(b1!.metadata['original_authoritative_client_id'], 'client-b');
     assert.is(b1!.metadata['marked_for_eviction'], 'true');
-    assert.is(b1!.metadata['isolated_client_id'], isolatedClientId('shop', 'client-a'));
-    assert.is(b1!.metadata['isolated_session_stamp'], a1!.metadata['isolated_session_stamp']);
     assert.is(a1!.metadata['original_authoritative_client_id'], undefined);
-    assert.is(a1!.metadata['isolated_session_stamp'], isolatedSessionStamp(hit({ headers: BROWSER, at: at(0) })));
+    assert.equal(Object.keys(a1!.metadata), ['protocol'], 'stamps are stored beside the hits, not in them');
+    assert.is(store.identifierOwner(stampOf(BROWSER, 0)), undefined, 'released at close');
+    assert.is(store.identifierOwner(stampOf([['User-Agent', ['different']]], 6)), undefined, 'b2\'s stamp went with it into the joined proto-session and is released too');
   } finally {
     await h.done();
+    t.cleanup();
   }
 });
 
@@ -67,7 +76,9 @@ test('clients sharing a stamp within one batch join the earliest one', async () 
 });
 
 test('a shared user id joins clients whose headers differ', async () => {
-  const h = harness({ properties: registry(property('shop', { joinBySessionStamp: false })) });
+  const t = tempDir('ps');
+  const store = SqliteProtoSessionStore.open(t.dir);
+  const h = harness({ store, properties: registry(property('shop', { joinBySessionStamp: false })) }, t.dir);
   try {
     await h.engine.handleHits([hit({ client: 'phone', userId: 'user-42', id: 'p1', at: at(0) })]);
     await h.engine.handleHits([hit({ client: 'laptop', userId: 'user-42', id: 'l1', at: at(2) }), hit({ client: 'tablet', userId: null, id: 't1', at: at(3) })]);
@@ -75,10 +86,27 @@ test('a shared user id joins clients whose headers differ', async () => {
     assert.equal(h.closer.sessions().sort(), [['p1', 'l1'], ['t1']].sort());
     const joined = h.closer.calls.flat().find((ps) => ps.length === 2)!;
     assert.is(joined[1]!.authoritativeClientId, 'phone');
-    assert.is(joined[0]!.metadata['isolated_session_stamp'], undefined, 'no session stamp when that join is off');
-    assert.match(joined[0]!.metadata['isolated_user_id_stamp']!, /^[0-9a-f]{64}$/);
+    assert.is(store.identifierOwner({ type: 'session_stamp', stamp: isolatedSessionStamp(hit({ at: at(0) })) }), undefined, 'no session stamp when that join is off');
   } finally {
     await h.done();
+    t.cleanup();
+  }
+});
+
+test('a user id stamp is claimed by the first client and released when its proto-session closes', async () => {
+  const t = tempDir('ps');
+  const store = SqliteProtoSessionStore.open(t.dir);
+  const h = harness({ store, properties: registry(property('shop', { joinBySessionStamp: false })) }, t.dir);
+  const user: IdentifierKey = { type: 'user_id', stamp: isolatedUserIdStamp('shop', 'user-42') };
+  try {
+    await h.engine.handleHits([hit({ client: 'phone', userId: 'user-42', id: 'p1', at: at(0) })]);
+    await h.engine.handleHits([hit({ client: 'laptop', userId: 'user-42', id: 'l1', at: at(2) })]);
+    assert.is(store.identifierOwner(user), 'phone');
+    await h.engine.closeAll();
+    assert.is(store.identifierOwner(user), undefined);
+  } finally {
+    await h.done();
+    t.cleanup();
   }
 });
 
@@ -96,7 +124,7 @@ test('joining is decided per property: off in one, on in the other', async () =>
     await h.engine.closeAll();
     assert.equal(h.closer.sessions().sort(), [['shop-x', 'shop-y'], ['solo-x'], ['solo-y']]);
     const solo = h.closer.calls.flat().find((ps) => ps[0]!.id === 'solo-x')!;
-    assert.equal(Object.keys(solo[0]!.metadata).sort(), ['isolated_client_id', 'protocol']);
+    assert.equal(Object.keys(solo[0]!.metadata), ['protocol']);
   } finally {
     await h.done();
   }

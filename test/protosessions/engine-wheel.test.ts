@@ -3,9 +3,14 @@ import * as assert from 'uvu/assert';
 import { createPingTask } from '../../src/queue/hits-task.js';
 import { EngineClosedError } from '../../src/protosessions/engine.js';
 import { closerShard } from '../../src/protosessions/fnv.js';
+import { isolatedClientId } from '../../src/protosessions/stamps.js';
+import { dueBucket } from '../../src/protosessions/buckets.js';
+import { encodeHitChunk } from '../../src/protosessions/hit-chunk.js';
+import type { IdentifierKey } from '../../src/protosessions/store.js';
+import { encodeHit } from '../../src/hits/hit-codec.js';
 import { SqliteProtoSessionStore } from '../../src/protosessions/sqlite-store.js';
 import { at, harness, hit, RecordingCloser, T0, TIMEOUT_S } from './helpers.js';
-import { waitFor } from '../queue/helpers.js';
+import { tempDir, waitFor } from '../queue/helpers.js';
 
 const B0 = T0 / 1000;
 
@@ -58,7 +63,7 @@ test('a bucket\'s sessions reach the closer ordered by FNV shard then id; hits b
     ]);
     await h.engine.closeAll();
     assert.is(h.closer.calls.length, 1);
-    const order = h.closer.calls[0]!.map((ps) => ps[0]!.metadata['isolated_client_id']!);
+    const order = h.closer.calls[0]!.map((ps) => isolatedClientId(ps[0]!.propertyId, ps[0]!.authoritativeClientId));
     const expected = [...order].sort((a, b) => closerShard(a) - closerShard(b) || (a < b ? -1 : 1));
     assert.equal(order, expected);
     const solo = h.closer.calls[0]!.find((ps) => ps[0]!.clientId === 'solo')!;
@@ -300,6 +305,31 @@ test('identifiers are released when their session closes: the next visitor with 
     assert.is(second[0]!.metadata['marked_for_eviction'], undefined);
   } finally {
     await h.done();
+  }
+});
+
+test('hits stored by earlier builds (version 1 chunks, stamps in each hit\'s metadata) release their stamps when they close', async () => {
+  const t = tempDir('ps');
+  const store = SqliteProtoSessionStore.open(t.dir);
+  const key: IdentifierKey = { type: 'session_stamp', stamp: 'cd'.repeat(32) };
+  const psId = isolatedClientId('shop', 'old-client');
+  const old = hit({ client: 'old-client', id: 'old', at: at(0) });
+  old.metadata = { isolated_client_id: psId, isolated_session_stamp: key.stamp, protocol: 'ga4' };
+  const chunk = encodeHitChunk([{ hitId: 'old', receivedMs: at(0), payload: encodeHit(old) }]);
+  store.transaction(() => {
+    store.claimIdentifier(key, 'old-client');
+    // Version 1: the version byte, then the records (no identifier list).
+    store.db.prepare('INSERT INTO proto_session_chunks (proto_session_id, payload) VALUES (?, ?)').run(Buffer.from(psId, 'hex'), Buffer.concat([Buffer.from([1]), chunk.subarray(5)]));
+    store.markDue(psId, dueBucket(at(0), TIMEOUT_S * 1000), at(0));
+  });
+  const h = harness({ store }, t.dir);
+  try {
+    await h.engine.closeAll();
+    assert.equal(h.closer.sessions(), [['old']]);
+    assert.is(store.identifierOwner(key), undefined);
+  } finally {
+    await h.done();
+    t.cleanup();
   }
 });
 

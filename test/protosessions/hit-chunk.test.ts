@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeHitChunk, HitChunkError, readHitChunk, type ChunkHit } from '../../src/protosessions/hit-chunk.js';
+import type { IdentifierKey } from '../../src/protosessions/store.js';
 import { seededRandom } from '../support/random.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -24,14 +25,50 @@ test('a time that is not finite is refused when writing', () => {
   assert.throws(() => encodeHitChunk([{ hitId: 'h', receivedMs: Number.NaN, payload: bytes('x') }]), /finite/);
 });
 
-test('garbage: every truncation and a wrong version are errors naming the damage, after the hits before it', () => {
-  const chunk = encodeHitChunk([
+const SESSION: IdentifierKey = { type: 'session_stamp', stamp: 'ab'.repeat(32) };
+const USER: IdentifierKey = { type: 'user_id', stamp: '0f'.repeat(32) };
+
+function readIdentifiers(chunk: Uint8Array): IdentifierKey[] {
+  const out: IdentifierKey[] = [];
+  readHitChunk(chunk, () => undefined, (key) => out.push(key));
+  return out;
+}
+
+/** A version 1 chunk of the same hits: the version byte, then the records alone. */
+function asVersion1(chunk: Buffer): Uint8Array {
+  assert.is(chunk.readUInt32LE(1), 0, 'only chunks without identifiers have a version 1 form');
+  return Uint8Array.from([1, ...chunk.subarray(5)]);
+}
+
+test('identifiers stored with the hits come back before them, in order; chunks of earlier builds (version 1) still read', () => {
+  const hits: ChunkHit[] = [
     { hitId: 'a', receivedMs: 1, payload: bytes('one') },
     { hitId: 'b', receivedMs: 2, payload: bytes('two') },
-  ]);
-  const firstEnd = 1 + 16 + 1 + 3;
+  ];
+  const chunk = encodeHitChunk(hits, [SESSION, USER, { type: 'ga_session', stamp: '12'.repeat(32) }]);
+  assert.equal(readIdentifiers(chunk), [SESSION, USER, { type: 'ga_session', stamp: '12'.repeat(32) }]);
+  assert.equal(readAll(chunk).map((h) => h.hitId), ['a', 'b']);
+  const order: string[] = [];
+  readHitChunk(chunk, (id) => order.push(id), (key) => order.push(key.type));
+  assert.equal(order, ['session_stamp', 'user_id', 'ga_session', 'a', 'b']);
+  const old = asVersion1(encodeHitChunk(hits));
+  assert.equal(readAll(old), readAll(chunk));
+  assert.equal(readIdentifiers(old), []);
+  assert.throws(() => encodeHitChunk(hits, [{ type: 'session_stamp', stamp: 'AB'.repeat(32) }]), /64 lowercase hex/);
+});
+
+test('garbage: every truncation and a wrong version are errors naming the damage, after the hits before it', () => {
+  const chunk = encodeHitChunk(
+    [
+      { hitId: 'a', receivedMs: 1, payload: bytes('one') },
+      { hitId: 'b', receivedMs: 2, payload: bytes('two') },
+    ],
+    [SESSION],
+  );
+  const hitsAt = 1 + 4 + 33;
+  const firstEnd = hitsAt + 16 + 1 + 3;
   for (let n = 0; n < chunk.byteLength; n++) {
-    if (n === 1 || n === firstEnd) continue; // a version byte alone, or whole records, is a valid chunk
+    if (n === hitsAt || n === firstEnd) continue; // whole records after the identifiers are a valid chunk
     const seen: string[] = [];
     assert.throws(
       () => readHitChunk(chunk.subarray(0, n), (id) => seen.push(id)),
@@ -44,15 +81,25 @@ test('garbage: every truncation and a wrong version are errors naming the damage
   const wrong = Uint8Array.from(chunk);
   wrong[0] = 9;
   assert.throws(() => readAll(wrong), /unsupported chunk version 9/);
+  const many = Uint8Array.from(chunk);
+  new DataView(many.buffer).setUint32(1, 0xffffffff, true);
+  assert.throws(() => readAll(many), /identifiers run past the chunk's end/);
+  const kind = Uint8Array.from(chunk);
+  kind[5] = 7;
+  assert.throws(() => readAll(kind), /identifier 0: unknown kind 7/);
   const huge = Uint8Array.from(chunk);
-  new DataView(huge.buffer).setUint32(1 + 8, 0xffffffff, true);
+  new DataView(huge.buffer).setUint32(hitsAt + 8, 0xffffffff, true);
   assert.throws(() => readAll(huge), /run past the chunk's end/);
   const nan = Uint8Array.from(chunk);
-  new DataView(nan.buffer).setFloat64(1, Number.NaN, true);
+  new DataView(nan.buffer).setFloat64(hitsAt, Number.NaN, true);
   assert.throws(() => readAll(nan), /not finite/);
   const empty = Uint8Array.from(chunk);
-  new DataView(empty.buffer).setUint32(1 + 12, 0, true);
+  new DataView(empty.buffer).setUint32(hitsAt + 12, 0, true);
   assert.throws(() => readAll(empty), /no hit bytes/);
+  const old = asVersion1(encodeHitChunk([{ hitId: 'a', receivedMs: 1, payload: bytes('one') }]));
+  for (let n = 2; n < old.byteLength; n++) {
+    assert.throws(() => readAll(old.subarray(0, n)), (err: unknown) => err instanceof HitChunkError, `version 1 truncated to ${n} bytes`);
+  }
 });
 
 test('random bytes never throw anything but HitChunkError', () => {
@@ -60,9 +107,9 @@ test('random bytes never throw anything but HitChunkError', () => {
   for (let i = 0; i < 2000; i++) {
     const b = new Uint8Array(Math.floor(rnd() * 60));
     for (let j = 0; j < b.length; j++) b[j] = Math.floor(rnd() * 256);
-    if (b.length > 0 && rnd() < 0.7) b[0] = 1;
+    if (b.length > 0 && rnd() < 0.7) b[0] = rnd() < 0.5 ? 1 : 2;
     try {
-      readHitChunk(b, () => undefined);
+      readHitChunk(b, () => undefined, () => undefined);
     } catch (err) {
       assert.instance(err, HitChunkError);
     }

@@ -106,7 +106,7 @@ test('readBucket: sessions in id order, hits by time then arrival; nextDueBucket
   assert.is(store.nextDueBucket(-Infinity), 10);
   assert.is(store.nextDueBucket(11), 20);
   assert.is(store.nextDueBucket(21), undefined);
-  assert.equal(store.readBucket(20), [{ id: id('c'), hits: [], duplicates: 0, unreadable: [], lastRow: -1 }], 'a mark without hits is listed empty');
+  assert.equal(store.readBucket(20), [{ id: id('c'), hits: [], identifiers: [], duplicates: 0, unreadable: [], lastRow: -1 }], 'a mark without hits is listed empty');
   assert.is(store.openCount(), 3);
 }));
 
@@ -200,7 +200,7 @@ test('a state file of schema version 1 (a row per hit) is carried over: open ses
     db.close();
     const store = SqliteProtoSessionStore.open(t.dir);
     try {
-      assert.is(store.db.pragma('user_version', { simple: true }), 2);
+      assert.is(store.db.pragma('user_version', { simple: true }), 3);
       assert.is(store.db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'proto_session_hits'").pluck().get(), 0);
       const [ps] = store.readBucket(31);
       assert.equal(ps!.hits.map((h) => [h.hitId, h.receivedMs, text(h.payload)]), [['h1', 1000, 'first'], ['h1b', 1000, 'first-later'], ['h2', 2000, 'second']]);
@@ -222,6 +222,26 @@ test('a state file from a newer schema is refused', () => {
     a.db.pragma('user_version = 99');
     a.close();
     assert.throws(() => SqliteProtoSessionStore.open(t.dir), /schema version 99/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a state file of schema version 2 is opened as it is, with its rows, and marked version 3 so that earlier builds refuse it', () => {
+  const t = tempDir('ps-store-v2');
+  try {
+    const a = SqliteProtoSessionStore.open(t.dir);
+    append1(a, id('ps'), 'h1', 1000, 'first');
+    a.markDue(id('ps'), 31, 1000);
+    a.db.pragma('user_version = 2');
+    a.close();
+    const b = SqliteProtoSessionStore.open(t.dir);
+    try {
+      assert.is(b.db.pragma('user_version', { simple: true }), 3);
+      assert.equal(b.readBucket(31)[0]!.hits.map((h) => h.hitId), ['h1']);
+    } finally {
+      b.close();
+    }
   } finally {
     t.cleanup();
   }

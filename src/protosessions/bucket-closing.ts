@@ -37,10 +37,9 @@ interface Decoded {
 export function readBucketToClose(store: ProtoSessionStore, bucket: number, logger: Logger): BucketToClose {
   const read = store.readBucket(bucket);
   const decoded: Decoded[] = [];
-  // One set per kind of stamp, keyed by the stamp itself: a key joined per hit cost a
-  // twentieth of closing.
   // Every stamp stored with the hits is released, whatever the property's join settings are
-  // now: the stamps exist only because joining was on when the hits arrived.
+  // now: the stamps exist only because joining was on when the hits arrived. One set per kind
+  // of stamp, keyed by the stamp itself (a key joined per hit cost a twentieth of closing).
   const sessionStamps = new Set<string>();
   const userStamps = new Set<string>();
   const gaSessionStamps = new Set<string>();

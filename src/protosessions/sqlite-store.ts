@@ -243,11 +243,7 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
     let current: StoredProtoSession | undefined;
     let currentKey: string | undefined;
     const seen = new Set<string>();
-    const seenIdentifiers = new Set<string>();
     const hold = (key: IdentifierKey): void => {
-      const name = `${key.type}:${key.stamp}`;
-      if (seenIdentifiers.has(name)) return;
-      seenIdentifiers.add(name);
       current!.identifiers.push(key);
     };
     const take = (hitId: string, receivedMs: number, payload: Uint8Array): void => {
@@ -269,7 +265,6 @@ export class SqliteProtoSessionStore implements ProtoSessionStore {
         currentKey = key;
         current = { id: key.toLowerCase(), hits: [], identifiers: [], duplicates: 0, unreadable: [], lastRow: -1 };
         seen.clear();
-        seenIdentifiers.clear();
         out.push(current);
       }
       if (seq === null || payload === null) continue;

@@ -37,8 +37,9 @@ export interface StoredProtoSession {
    */
   hits: StoredHit[];
   /**
-   * The identifiers intake stored with the rows read (see `appendHits`), each once. Hits stored
-   * by builds that kept them in each hit's metadata bring none here.
+   * The identifiers intake stored with the rows read (see `appendHits`), as stored: one claimed
+   * in several batches comes once per row. Hits stored by builds that kept them in each hit's
+   * metadata bring none here.
    */
   identifiers: IdentifierKey[];
   /** Hits left out because their id came earlier (re-deliveries). */

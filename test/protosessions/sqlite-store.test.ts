@@ -215,6 +215,26 @@ test('a state file of schema version 1 (a row per hit) is carried over: open ses
   }
 });
 
+test('the identifiers appended with hits come back with the rows that hold them', () => {
+  const t = tempDir('ps-store-identifiers');
+  const store = SqliteProtoSessionStore.open(t.dir);
+  try {
+    const user = { type: 'user_id' as const, stamp: 'ef'.repeat(32) };
+    store.appendHits(id('ps'), [{ hitId: 'h1', receivedMs: 1000, payload: payload('one') }], [STAMP, user]);
+    store.appendHits(id('ps'), [{ hitId: 'h2', receivedMs: 2000, payload: payload('two') }], [STAMP]);
+    store.appendHits(id('other'), [{ hitId: 'o1', receivedMs: 1000, payload: payload('three') }]);
+    store.markDue(id('ps'), 31, 1000);
+    store.markDue(id('other'), 31, 1000);
+    const read = store.readBucket(31);
+    assert.equal(read.find((ps) => ps.id === id('ps'))!.identifiers, [STAMP, user, STAMP]);
+    assert.equal(read.find((ps) => ps.id === id('other'))!.identifiers, []);
+    assert.throws(() => store.appendHits(id('ps'), [{ hitId: 'h3', receivedMs: 3000, payload: payload('x') }], [{ type: 'user_id', stamp: 'not hex' }]), /64 lowercase hex/);
+  } finally {
+    store.close();
+    t.cleanup();
+  }
+});
+
 test('a state file from a newer schema is refused', () => {
   const t = tempDir('ps-store-version');
   try {

@@ -53,14 +53,37 @@ export interface IntakeReport {
   lastHitTimeMs: number | undefined;
 }
 
+/**
+ * The distinct identifiers of a group of hits, in the order first seen. A proto-session's hits
+ * in one batch mostly hold one or two, so they are compared in a list; a set keyed by joined
+ * text (a new string to hash for every hit) is made only for a group with many.
+ */
+class DistinctIdentifiers {
+  readonly list: IdentifierKey[] = [];
+  private names: Set<string> | undefined;
+
+  add(key: IdentifierKey): void {
+    if (this.names === undefined) {
+      for (const known of this.list) if (known.stamp === key.stamp && known.type === key.type) return;
+      this.list.push(key);
+      if (this.list.length > 16) this.names = new Set(this.list.map(identifierName));
+      return;
+    }
+    const name = identifierName(key);
+    if (this.names.has(name)) return;
+    this.names.add(name);
+    this.list.push(key);
+  }
+}
+
+const identifierName = (key: IdentifierKey): string => `${key.type}:${key.stamp}`;
+
 /** What one batch stores for one proto-session: one row, one due mark. */
 interface StoredGroup {
   due: number;
   firstHitMs: number;
   hits: NewHit[];
-  /** The identifiers the hits hold, each once. */
-  identifiers: IdentifierKey[];
-  identifierNames: Set<string>;
+  identifiers: DistinctIdentifiers;
 }
 
 interface PreparedHit {
@@ -205,21 +228,16 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
       const time = p.time;
       const stored: NewHit = { hitId: hit.id, receivedMs: time, payload: encodeHit(hit) };
       let group = groups.get(psId);
-      if (group === undefined) groups.set(psId, (group = { due: p.due, firstHitMs: time, hits: [stored], identifiers: [], identifierNames: new Set() }));
+      if (group === undefined) groups.set(psId, (group = { due: p.due, firstHitMs: time, hits: [stored], identifiers: new DistinctIdentifiers() }));
       else {
         group.hits.push(stored);
         if (p.due > group.due) group.due = p.due;
         if (time < group.firstHitMs) group.firstHitMs = time;
       }
-      for (const key of p.identifiers) {
-        const name = `${key.type}:${key.stamp}`;
-        if (group.identifierNames.has(name)) continue;
-        group.identifierNames.add(name);
-        group.identifiers.push(key);
-      }
+      for (const key of p.identifiers) group.identifiers.add(key);
     }
     for (const [psId, group] of groups) {
-      ctx.store.appendHits(psId, group.hits, group.identifiers);
+      ctx.store.appendHits(psId, group.hits, group.identifiers.list);
       ctx.store.markDue(psId, group.due, group.firstHitMs);
       report.stored += group.hits.length;
     }

@@ -7,7 +7,8 @@ import { isolatedClientId, isolatedSessionStamp, isolatedUserIdStamp } from '../
 import { SqliteProtoSessionStore } from '../../src/protosessions/sqlite-store.js';
 import type { IdentifierKey } from '../../src/protosessions/store.js';
 import { tempDir } from '../queue/helpers.js';
-import { at, harness, hit, property, registry } from './helpers.js';
+import { dueBucket } from '../../src/protosessions/buckets.js';
+import { at, harness, hit, property, registry, SECOND, TIMEOUT_S } from './helpers.js';
 
 const BROWSER: [string, string[]][] = [
   ['User-Agent', ['Mozilla/5.0 Shared']],
@@ -104,6 +105,35 @@ test('a user id stamp is claimed by the first client and released when its proto
     assert.is(store.identifierOwner(user), 'phone');
     await h.engine.closeAll();
     assert.is(store.identifierOwner(user), undefined);
+  } finally {
+    await h.done();
+    t.cleanup();
+  }
+});
+
+test('a batch stores each identifier its hits claimed once per proto-session, however many there are', async () => {
+  const t = tempDir('ps');
+  const store = SqliteProtoSessionStore.open(t.dir);
+  const h = harness({ store }, t.dir);
+  const agents = Array.from({ length: 20 }, (_, i) => `rotating agent ${i}`);
+  try {
+    // One client whose agent changes on every hit (a crawler, say): twenty stamps in one
+    // proto-session, every one of them twice.
+    const batch = [...agents, ...agents].map((agent, i) => hit({ client: 'rotating', id: `r${i}`, at: at(0, i), headers: [['User-Agent', [agent]]] }));
+    // And one whose three hits share one stamp.
+    const steady = [0, 1, 2].map((i) => hit({ client: 'steady', id: `s${i}`, at: at(0, i), headers: [['User-Agent', ['steady agent']]] }));
+    await h.engine.handleHits([...batch, ...steady]);
+    const read = store.readBucket(dueBucket(at(0), TIMEOUT_S * SECOND));
+    const ps = read.find((x) => x.id === isolatedClientId('shop', 'rotating'));
+    assert.equal(read.find((x) => x.id === isolatedClientId('shop', 'steady'))!.identifiers, [
+      { type: 'session_stamp', stamp: isolatedSessionStamp(steady[0]!) },
+    ]);
+    const stamps = agents.map((agent, i) => isolatedSessionStamp(hit({ headers: [['User-Agent', [agent]]], at: at(0, i) })));
+    assert.equal(ps!.identifiers, stamps.map((stamp) => ({ type: 'session_stamp', stamp })));
+    for (const stamp of stamps) assert.is(store.identifierOwner({ type: 'session_stamp', stamp }), 'rotating');
+    await h.engine.closeAll();
+    assert.equal(h.closer.sessions().sort(), [batch.map((x) => x.id), steady.map((x) => x.id)].sort());
+    for (const stamp of stamps) assert.is(store.identifierOwner({ type: 'session_stamp', stamp }), undefined);
   } finally {
     await h.done();
     t.cleanup();

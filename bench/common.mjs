@@ -1,13 +1,20 @@
 // What every bench script shares: the project root, the built modules, numeric flags, and
 // `--help`, which prints the script's own header comment.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * The checkout whose build the scripts measure: this one, or the one named by
+ * `CAIRN_BENCH_BUILD` (so that one script can time two builds the same way, as
+ * `bench/pipeline/compare.mjs` does).
+ */
+export const buildRoot = process.env.CAIRN_BENCH_BUILD ? resolve(process.env.CAIRN_BENCH_BUILD) : root;
+
 /** Imports a module of the build (`npm run build` first), by its path under dist/. */
-export const load = (path) => import(pathToFileURL(join(root, 'dist', path)).href);
+export const load = (path) => import(pathToFileURL(join(buildRoot, 'dist', path)).href);
 
 /** `--name N` from the command line as a number, or `fallback`. */
 export function numberArg(name, fallback) {

@@ -12,7 +12,14 @@
 //   folders, not timed), so the timed run finds the code compiled, as a worker that has been
 //   running does; without it the timed run includes the compiler's warm-up.
 //
-//   node bench/pipeline/run.mjs [--hits 100000] [--open 1000000] [--warmup 0]
+//   phases: with --phases, the timed run's three phases are printed too: intake (the queue
+//   read into proto-session state), closing (every proto-session closed into the session
+//   spool) and the drain (sessions to CSV rows), with the process's CPU time. --json prints
+//   the run's figures as one JSON line instead of tables (bench/pipeline/compare.mjs reads it).
+//
+//   CAIRN_BENCH_BUILD=<checkout> times that checkout's build with this script.
+//
+//   node bench/pipeline/run.mjs [--hits 100000] [--open 1000000] [--warmup 0] [--phases] [--json]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +128,8 @@ async function throughput(count, warmUp = false) {
     // The consumer `cairn worker` makes for these settings.
     const consumer = await createConsumer(settings, silentLogger);
     const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
+    const since = () => Number(process.hrtime.bigint() - t0) / 1e9;
     let handled = 0;
     const consuming = consumer.consume(async (task) => {
       await worker.handleTask(task);
@@ -130,11 +139,21 @@ async function throughput(count, warmUp = false) {
     while (handled < tasks) await new Promise((r) => setTimeout(r, 5));
     await consumer.stop();
     await consuming;
+    const intake = since();
     await worker.engine.advanceTime(last + 31 * 60_000);
     await worker.engine.closeDue();
+    const closed = since();
     await worker.stop();
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    return { hits: count, rows: counting.rows, sessions: counting.sessionCount, seconds, rate: count / seconds };
+    const seconds = since();
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      hits: count,
+      rows: counting.rows,
+      sessions: counting.sessionCount,
+      seconds,
+      rate: count / seconds,
+      phases: { intake, closing: closed - intake, drain: seconds - closed, cpu: (cpu.user + cpu.system) / 1e6 },
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -180,11 +199,21 @@ if (process.argv.includes('--memory-only')) {
 } else {
   const warm = WARMUP > 0 ? await throughput(WARMUP, true) : undefined;
   const t = await throughput(HITS);
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify(t));
+    process.exit(0);
+  }
   console.log(`\nworker throughput: ${t.hits} GA4 hits (10-hit visits, 253-column events table, CSV), ${cpus().length} × ${cpu}, Node ${process.version}`);
   if (warm !== undefined) console.log(`after a warm-up of ${warm.hits} hits (${warm.rate.toFixed(0)} hits/s, not counted) through a worker of their own`);
   console.log(`| hits | rows | sessions | seconds | hits/s |`);
   console.log(`|---:|---:|---:|---:|---:|`);
   console.log(`| ${t.hits} | ${t.rows} | ${t.sessions} | ${t.seconds.toFixed(1)} | ${t.rate.toFixed(0)} |`);
+  if (process.argv.includes('--phases')) {
+    const p = t.phases;
+    console.log(`\n| intake s | closing s | drain s | whole s | process CPU s |`);
+    console.log(`|---:|---:|---:|---:|---:|`);
+    console.log(`| ${p.intake.toFixed(3)} | ${p.closing.toFixed(3)} | ${p.drain.toFixed(3)} | ${t.seconds.toFixed(3)} | ${p.cpu.toFixed(2)} |`);
+  }
   if (OPEN > 0) {
     const { execFileSync } = await import('node:child_process');
     const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-only', '--open', String(OPEN)], { encoding: 'utf8', maxBuffer: 1 << 20 });

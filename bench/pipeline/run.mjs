@@ -119,7 +119,7 @@ async function throughput(count, warmUp = false) {
     const visitBase = warmUp ? 1 << 23 : 0;
     const start = warmUp ? START - 2 * 86_400_000 : START;
     // The fixture's hit objects are dropped before the clock starts: the worker reads the queue
-    // folder, and 50,000 objects held by the bench would only add to its garbage collector's work.
+    // folder, and hit objects held by the bench would only add to its garbage collector's work.
     const last = await publishHits(settings, count, (i) => visitBase + Math.floor(i / 10), (i) => start + Math.floor(i / 10) * 50 + (i % 10) * 3000, warmUp ? 'bench-warm-up' : 'bench');
     const tasks = await queueDepth(settings.storage.queueDirectory);
 

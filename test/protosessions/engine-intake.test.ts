@@ -4,9 +4,7 @@ import type { Hit } from '../../src/hits/hit.js';
 import { createHitsTask, createPingTask } from '../../src/queue/hits-task.js';
 import { DropTaskError, PROCESS_HITS_TASK } from '../../src/queue/task.js';
 import { isolatedClientId, isolatedSessionStamp, isolatedUserIdStamp } from '../../src/protosessions/stamps.js';
-import { SqliteProtoSessionStore } from '../../src/protosessions/sqlite-store.js';
 import type { IdentifierKey } from '../../src/protosessions/store.js';
-import { tempDir } from '../queue/helpers.js';
 import { dueBucket } from '../../src/protosessions/buckets.js';
 import { at, harness, hit, property, registry, SECOND, TIMEOUT_S } from './helpers.js';
 
@@ -31,9 +29,8 @@ test('the same client id in two properties makes two proto-sessions', async () =
 });
 
 test('a shared session stamp joins a second client into the first one\'s proto-session', async () => {
-  const t = tempDir('ps');
-  const store = SqliteProtoSessionStore.open(t.dir);
-  const h = harness({ store }, t.dir);
+  const h = harness();
+  const store = h.store;
   const stampOf = (headers: [string, string[]][], seconds: number): IdentifierKey => ({ type: 'session_stamp', stamp: isolatedSessionStamp(hit({ headers, at: at(seconds) })) });
   try {
     await h.engine.handleHits([hit({ client: 'client-a', id: 'a1', at: at(0), headers: BROWSER })]);
@@ -57,7 +54,6 @@ test('a shared session stamp joins a second client into the first one\'s proto-s
     assert.is(store.identifierOwner(stampOf([['User-Agent', ['different']]], 6)), undefined, 'b2\'s stamp went with it into the joined proto-session and is released too');
   } finally {
     await h.done();
-    t.cleanup();
   }
 });
 
@@ -77,9 +73,8 @@ test('clients sharing a stamp within one batch join the earliest one', async () 
 });
 
 test('a shared user id joins clients whose headers differ', async () => {
-  const t = tempDir('ps');
-  const store = SqliteProtoSessionStore.open(t.dir);
-  const h = harness({ store, properties: registry(property('shop', { joinBySessionStamp: false })) }, t.dir);
+  const h = harness({ properties: registry(property('shop', { joinBySessionStamp: false })) });
+  const store = h.store;
   try {
     await h.engine.handleHits([hit({ client: 'phone', userId: 'user-42', id: 'p1', at: at(0) })]);
     await h.engine.handleHits([hit({ client: 'laptop', userId: 'user-42', id: 'l1', at: at(2) }), hit({ client: 'tablet', userId: null, id: 't1', at: at(3) })]);
@@ -90,14 +85,12 @@ test('a shared user id joins clients whose headers differ', async () => {
     assert.is(store.identifierOwner({ type: 'session_stamp', stamp: isolatedSessionStamp(hit({ at: at(0) })) }), undefined, 'no session stamp when that join is off');
   } finally {
     await h.done();
-    t.cleanup();
   }
 });
 
 test('a user id stamp is claimed by the first client and released when its proto-session closes', async () => {
-  const t = tempDir('ps');
-  const store = SqliteProtoSessionStore.open(t.dir);
-  const h = harness({ store, properties: registry(property('shop', { joinBySessionStamp: false })) }, t.dir);
+  const h = harness({ properties: registry(property('shop', { joinBySessionStamp: false })) });
+  const store = h.store;
   const user: IdentifierKey = { type: 'user_id', stamp: isolatedUserIdStamp('shop', 'user-42') };
   try {
     await h.engine.handleHits([hit({ client: 'phone', userId: 'user-42', id: 'p1', at: at(0) })]);
@@ -107,14 +100,12 @@ test('a user id stamp is claimed by the first client and released when its proto
     assert.is(store.identifierOwner(user), undefined);
   } finally {
     await h.done();
-    t.cleanup();
   }
 });
 
 test('a batch stores each identifier its hits claimed once per proto-session, however many there are', async () => {
-  const t = tempDir('ps');
-  const store = SqliteProtoSessionStore.open(t.dir);
-  const h = harness({ store }, t.dir);
+  const h = harness();
+  const store = h.store;
   const agents = Array.from({ length: 20 }, (_, i) => `rotating agent ${i}`);
   try {
     // One client whose agent changes on every hit (a crawler, say): twenty stamps in one
@@ -136,7 +127,6 @@ test('a batch stores each identifier its hits claimed once per proto-session, ho
     for (const stamp of stamps) assert.is(store.identifierOwner({ type: 'session_stamp', stamp }), undefined);
   } finally {
     await h.done();
-    t.cleanup();
   }
 });
 

@@ -5,12 +5,11 @@ import { EngineClosedError } from '../../src/protosessions/engine.js';
 import { closerShard } from '../../src/protosessions/fnv.js';
 import { isolatedClientId } from '../../src/protosessions/stamps.js';
 import { dueBucket } from '../../src/protosessions/buckets.js';
-import { encodeHitChunk } from '../../src/protosessions/hit-chunk.js';
 import type { IdentifierKey } from '../../src/protosessions/store.js';
 import { encodeHit } from '../../src/hits/hit-codec.js';
 import { SqliteProtoSessionStore } from '../../src/protosessions/sqlite-store.js';
-import { at, harness, hit, RecordingCloser, T0, TIMEOUT_S } from './helpers.js';
-import { tempDir, waitFor } from '../queue/helpers.js';
+import { at, harness, hit, RecordingCloser, T0, TIMEOUT_S, version1Chunk } from './helpers.js';
+import { waitFor } from '../queue/helpers.js';
 
 const B0 = T0 / 1000;
 
@@ -309,27 +308,24 @@ test('identifiers are released when their session closes: the next visitor with 
 });
 
 test('hits stored by earlier builds (version 1 chunks, stamps in each hit\'s metadata) release their stamps when they close', async () => {
-  const t = tempDir('ps');
-  const store = SqliteProtoSessionStore.open(t.dir);
+  const h = harness();
+  const store = h.store as SqliteProtoSessionStore;
   const key: IdentifierKey = { type: 'session_stamp', stamp: 'cd'.repeat(32) };
   const psId = isolatedClientId('shop', 'old-client');
   const old = hit({ client: 'old-client', id: 'old', at: at(0) });
   old.metadata = { isolated_client_id: psId, isolated_session_stamp: key.stamp, protocol: 'ga4' };
-  const chunk = encodeHitChunk([{ hitId: 'old', receivedMs: at(0), payload: encodeHit(old) }]);
-  store.transaction(() => {
-    store.claimIdentifier(key, 'old-client');
-    // Version 1: the version byte, then the records (no identifier list).
-    store.db.prepare('INSERT INTO proto_session_chunks (proto_session_id, payload) VALUES (?, ?)').run(Buffer.from(psId, 'hex'), Buffer.concat([Buffer.from([1]), chunk.subarray(5)]));
-    store.markDue(psId, dueBucket(at(0), TIMEOUT_S * 1000), at(0));
-  });
-  const h = harness({ store }, t.dir);
   try {
+    store.transaction(() => {
+      store.claimIdentifier(key, 'old-client');
+      const chunk = version1Chunk([{ hitId: 'old', receivedMs: at(0), payload: encodeHit(old) }]);
+      store.db.prepare('INSERT INTO proto_session_chunks (proto_session_id, payload) VALUES (?, ?)').run(Buffer.from(psId, 'hex'), chunk);
+      store.markDue(psId, dueBucket(at(0), TIMEOUT_S * 1000), at(0));
+    });
     await h.engine.closeAll();
     assert.equal(h.closer.sessions(), [['old']]);
     assert.is(store.identifierOwner(key), undefined);
   } finally {
     await h.done();
-    t.cleanup();
   }
 });
 

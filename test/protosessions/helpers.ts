@@ -6,6 +6,7 @@ import type { Hit } from '../../src/hits/hit.js';
 import type { ProtoSessionCloser } from '../../src/protosessions/closer.js';
 import { ProtoSessionEngine, type ProtoSessionEngineOptions } from '../../src/protosessions/engine.js';
 import { SqliteProtoSessionStore } from '../../src/protosessions/sqlite-store.js';
+import type { ProtoSessionStore } from '../../src/protosessions/store.js';
 import { PropertyRegistry } from '../../src/settings/property-registry.js';
 import { testProperty } from '../support/properties.js';
 import type { PropertySettings } from '../../src/settings/types.js';
@@ -120,6 +121,8 @@ export { recordingLogger, type LogEntry };
 
 export interface EngineHarness {
   engine: ProtoSessionEngine;
+  /** The state store the current engine was opened on (to look at identifiers and rows). */
+  store: ProtoSessionStore;
   closer: RecordingCloser;
   logger: ReturnType<typeof recordingLogger>;
   dir: string;
@@ -134,17 +137,16 @@ export function harness(overrides: Partial<ProtoSessionEngineOptions> = {}, dir?
   const closer = overrides.closer instanceof RecordingCloser ? overrides.closer : new RecordingCloser();
   const logger = recordingLogger();
   const wall = { now: 1_000_000 };
-  const make = (o: Partial<ProtoSessionEngineOptions>): ProtoSessionEngine =>
-    new ProtoSessionEngine({
-      store: SqliteProtoSessionStore.open(t.dir),
-      properties: registry(),
-      closer,
-      logger,
-      wallClock: () => wall.now,
-      ...o,
-    });
+  let store: ProtoSessionStore;
+  const make = (o: Partial<ProtoSessionEngineOptions>): ProtoSessionEngine => {
+    store = o.store ?? SqliteProtoSessionStore.open(t.dir);
+    return new ProtoSessionEngine({ properties: registry(), closer, logger, wallClock: () => wall.now, ...o, store });
+  };
   const h: EngineHarness = {
     engine: make(overrides),
+    get store() {
+      return store;
+    },
     closer,
     logger,
     dir: t.dir,
@@ -162,3 +164,17 @@ export function harness(overrides: Partial<ProtoSessionEngineOptions> = {}, dir?
 }
 
 export const at = (seconds: number, ms = 0): number => T0 + seconds * SECOND + ms;
+
+/** The bytes an earlier build stored for these hits: a version 1 chunk (whole hits, no identifiers). */
+export function version1Chunk(hits: readonly { hitId: string; receivedMs: number; payload: Uint8Array }[]): Buffer {
+  const parts: Buffer[] = [Buffer.from([1])];
+  for (const hit of hits) {
+    const id = Buffer.from(hit.hitId, 'utf8');
+    const head = Buffer.alloc(16);
+    head.writeDoubleLE(hit.receivedMs, 0);
+    head.writeUInt32LE(id.byteLength, 8);
+    head.writeUInt32LE(hit.payload.byteLength, 12);
+    parts.push(head, id, Buffer.from(hit.payload));
+  }
+  return Buffer.concat(parts);
+}

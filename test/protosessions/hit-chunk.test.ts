@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeHitChunk, HitChunkError, readHitChunk, type ChunkHit } from '../../src/protosessions/hit-chunk.js';
 import type { IdentifierKey } from '../../src/protosessions/store.js';
+import { version1Chunk } from './helpers.js';
 import { seededRandom } from '../support/random.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -34,12 +35,6 @@ function readIdentifiers(chunk: Uint8Array): IdentifierKey[] {
   return out;
 }
 
-/** A version 1 chunk of the same hits: the version byte, then the records alone. */
-function asVersion1(chunk: Buffer): Uint8Array {
-  assert.is(chunk.readUInt32LE(1), 0, 'only chunks without identifiers have a version 1 form');
-  return Uint8Array.from([1, ...chunk.subarray(5)]);
-}
-
 test('identifiers stored with the hits come back before them, in order; chunks of earlier builds (version 1) still read', () => {
   const hits: ChunkHit[] = [
     { hitId: 'a', receivedMs: 1, payload: bytes('one') },
@@ -51,7 +46,7 @@ test('identifiers stored with the hits come back before them, in order; chunks o
   const order: string[] = [];
   readHitChunk(chunk, (id) => order.push(id), (key) => order.push(key.type));
   assert.equal(order, ['session_stamp', 'user_id', 'ga_session', 'a', 'b']);
-  const old = asVersion1(encodeHitChunk(hits));
+  const old = version1Chunk(hits);
   assert.equal(readAll(old), readAll(chunk));
   assert.equal(readIdentifiers(old), []);
   assert.throws(() => encodeHitChunk(hits, [{ type: 'session_stamp', stamp: 'AB'.repeat(32) }]), /64 lowercase hex/);
@@ -96,7 +91,7 @@ test('garbage: every truncation and a wrong version are errors naming the damage
   const empty = Uint8Array.from(chunk);
   new DataView(empty.buffer).setUint32(hitsAt + 12, 0, true);
   assert.throws(() => readAll(empty), /no hit bytes/);
-  const old = asVersion1(encodeHitChunk([{ hitId: 'a', receivedMs: 1, payload: bytes('one') }]));
+  const old = version1Chunk([{ hitId: 'a', receivedMs: 1, payload: bytes('one') }]);
   for (let n = 2; n < old.byteLength; n++) {
     assert.throws(() => readAll(old.subarray(0, n)), (err: unknown) => err instanceof HitChunkError, `version 1 truncated to ${n} bytes`);
   }

@@ -22,7 +22,7 @@
  * in each hit's metadata (where version 1 chunks keep them): as two 64-character texts per hit
  * they were about a quarter of the stored bytes, written, synced, read and spooled again.
  */
-import { IDENTIFIER_TYPE_CODES, type IdentifierKey, type IdentifierType } from './store.js';
+import { assertDigestHex, IDENTIFIER_TYPE_CODES, type IdentifierKey, type IdentifierType } from './store.js';
 
 export const HIT_CHUNK_VERSION = 2;
 /** Chunks of earlier builds: hits alone, their identifiers in each hit's metadata. */
@@ -30,7 +30,6 @@ const HIT_CHUNK_VERSION_1 = 1;
 
 const STAMP_BYTES = 32;
 const IDENTIFIER_BYTES = 1 + STAMP_BYTES;
-const STAMP_HEX = /^[0-9a-f]{64}$/;
 
 const TYPE_OF_CODE = new Map<number, IdentifierType>(Object.entries(IDENTIFIER_TYPE_CODES).map(([type, code]) => [code, type as IdentifierType]));
 
@@ -55,7 +54,7 @@ export function encodeHitChunk(hits: readonly ChunkHit[], identifiers: readonly 
   out.writeUInt32LE(identifiers.length, 1);
   let at = 5;
   for (const key of identifiers) {
-    if (!STAMP_HEX.test(key.stamp)) throw new TypeError(`identifier stamp must be 64 lowercase hex characters, got ${JSON.stringify(key.stamp)}`);
+    assertDigestHex(key.stamp, 'identifier stamp');
     out[at] = IDENTIFIER_TYPE_CODES[key.type];
     out.write(key.stamp, at + 1, 'hex');
     at += IDENTIFIER_BYTES;

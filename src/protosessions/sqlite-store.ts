@@ -5,7 +5,7 @@ import { openSqliteDatabase, type SqliteDatabase } from '../storage/sqlite-datab
 import { SqliteKV } from '../storage/sqlite-kv.js';
 import { GroupSync } from '../storage/group-sync.js';
 import { encodeHitChunk, readHitChunk } from './hit-chunk.js';
-import { IDENTIFIER_TYPE_CODES, type IdentifierKey, type NewHit, type ProtoSessionStore, type StoredHit, type StoredProtoSession } from './store.js';
+import { assertDigestHex, IDENTIFIER_TYPE_CODES, type IdentifierKey, type NewHit, type ProtoSessionStore, type StoredHit, type StoredProtoSession } from './store.js';
 
 const byReceivedTime = (a: StoredHit, b: StoredHit): number => a.receivedMs - b.receivedMs;
 
@@ -53,18 +53,15 @@ CREATE INDEX IF NOT EXISTS proto_session_due_by_bucket ON proto_session_due (buc
 CREATE INDEX IF NOT EXISTS proto_session_due_by_first_hit ON proto_session_due (first_hit_ms);
 `;
 
-
-const DIGEST_HEX = /^[0-9a-f]{64}$/;
-
 // Most ids are converted twice in a row (a closed proto-session's hits, then its due mark; a
 // stamp looked up, then claimed), so the last conversion is kept; SQLite only reads the Buffer.
 let lastDigestHex = '';
 let lastDigestBytes = Buffer.alloc(0);
 
-/** Ids and stamps must be lowercase SHA-256 hex (what stamps.ts produces). */
+/** The 32 bytes of an id or stamp given as hex. */
 function digestBytes(hex: string, what: string): Buffer {
   if (hex === lastDigestHex) return lastDigestBytes;
-  if (!DIGEST_HEX.test(hex)) throw new TypeError(`${what} must be 64 lowercase hex characters, got ${JSON.stringify(hex)}`);
+  assertDigestHex(hex, what);
   lastDigestBytes = Buffer.from(hex, 'hex');
   lastDigestHex = hex;
   return lastDigestBytes;

@@ -11,6 +11,13 @@ export type IdentifierType = 'session_stamp' | 'user_id' | 'ga_session';
 /** Numbers the state file gives the kinds of identifier (in its identifiers table and its chunks). */
 export const IDENTIFIER_TYPE_CODES: Readonly<Record<IdentifierType, number>> = { session_stamp: 1, user_id: 2, ga_session: 3 };
 
+const DIGEST_HEX = /^[0-9a-f]{64}$/;
+
+/** Ids and stamps the state keeps must be lowercase SHA-256 hex (what stamps.ts produces). */
+export function assertDigestHex(hex: string, what: string): void {
+  if (!DIGEST_HEX.test(hex)) throw new TypeError(`${what} must be 64 lowercase hex characters, got ${JSON.stringify(hex)}`);
+}
+
 export interface IdentifierKey {
   type: IdentifierType;
   /** Isolated stamp: 64 lowercase hex characters. */

@@ -16,6 +16,12 @@ export const buildRoot = process.env.CAIRN_BENCH_BUILD ? resolve(process.env.CAI
 /** Imports a module of the build (`npm run build` first), by its path under dist/. */
 export const load = (path) => import(pathToFileURL(join(buildRoot, 'dist', path)).href);
 
+/** The middle value of `xs` (the mean of the two middle ones for an even count). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
 /** `--name N` from the command line as a number, or `fallback`. */
 export function numberArg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { helpFromHeader, numberArg, root } from '../common.mjs';
+import { helpFromHeader, median, numberArg, root } from '../common.mjs';
 
 helpFromHeader(import.meta.url);
 
@@ -47,12 +47,6 @@ function runOnce(build) {
   }
   return JSON.parse(out.stdout.trim().split('\n').pop());
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 const results = { base: [], this: [] };
 const total = 2 * RUNS;

@@ -12,7 +12,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
-import { helpFromHeader, numberArg, root } from '../common.mjs';
+import { helpFromHeader, median, numberArg, root } from '../common.mjs';
 
 helpFromHeader(import.meta.url);
 
@@ -81,11 +81,6 @@ async function stop({ child }) {
 
 function figures(r) {
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, bad: r.non2xx + r.errors };
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'cairn-bench-'));

@@ -89,6 +89,18 @@ export function encodeHit(hit: Hit): Uint8Array {
 }
 
 /**
+ * What `encodeHit` gives for a hit read, unchanged, from `item` (see `storedFrameItem`): the
+ * frame's envelope and the item's bytes, copied rather than encoded again.
+ */
+export function hitFrameOfItem(item: Uint8Array): Uint8Array {
+  const frame = Buffer.allocUnsafe(FRAME_PREFIX.length + item.byteLength);
+  frame[0] = FRAME_PREFIX[0];
+  frame[1] = FRAME_PREFIX[1];
+  frame.set(item, FRAME_PREFIX.length);
+  return frame;
+}
+
+/**
  * One hit's wire array alone, to be assembled into a batch later with `assembleHits`. The
  * receiver encodes each hit as it is accepted, so a batch waiting for its flush is a few large
  * buffers rather than thousands of object graphs for the garbage collector to carry.

@@ -15,7 +15,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { Headers, Hit, ParsedRequest, RequestRestReader } from './hit.js';
-import { deferredRequest, lazyRequest } from './hit.js';
+import { deferredRequest, lazyRequest, markSourceItem } from './hit.js';
 import { keepEncoding, sealHeaders } from './sealed-headers.js';
 import { assertDecodable, parseLayers } from '../receiver/querystring.js';
 import { latin1Slice, utf8Slice } from '../storage/buffer-text.js';
@@ -374,7 +374,12 @@ function readEnvelope<T>(input: Uint8Array, version: number, read: () => T): T |
 function hitBatch(): Hit[] {
   const n = length(0x80);
   const hits: Hit[] = new Array(n);
-  for (let i = 0; i < n; i++) hits[i] = hitItem();
+  for (let i = 0; i < n; i++) {
+    const from = pos;
+    const hit = hitItem();
+    markSourceItem(hit, buf, from, pos);
+    hits[i] = hit;
+  }
   return hits;
 }
 

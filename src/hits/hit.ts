@@ -187,6 +187,12 @@ class LazyParamsRequest implements ParsedRequest {
   headers: Headers;
   private parsed: QueryParams | undefined;
   private assigned = false;
+  // The hit whose encoded item `#source[#sourceStart, #sourceEnd)` is (see `markSourceItem`).
+  // Private: a note about where the request came from, not one of its fields.
+  #sourceFor: object | undefined = undefined;
+  #source: Uint8Array | undefined = undefined;
+  #sourceStart = 0;
+  #sourceEnd = 0;
 
   constructor(
     fields: Omit<ParsedRequest, 'queryParams'> & { paramLayers: string[] },
@@ -209,6 +215,17 @@ class LazyParamsRequest implements ParsedRequest {
   set queryParams(value: QueryParams) {
     this.parsed = value;
     this.assigned = true;
+  }
+
+  markSource(hit: object, bytes: Uint8Array, start: number, end: number): void {
+    this.#sourceFor = hit;
+    this.#source = bytes;
+    this.#sourceStart = start;
+    this.#sourceEnd = end;
+  }
+
+  sourceItemOf(hit: object): Uint8Array | undefined {
+    return this.#sourceFor === hit ? this.#source!.subarray(this.#sourceStart, this.#sourceEnd) : undefined;
   }
 
   /** Drops a map parsed from the layers (reading it again parses it again); a map that was set stays. */
@@ -336,10 +353,28 @@ export function markStoredFrame(hit: Hit): boolean {
   return true;
 }
 
-/** The item bytes of the stored frame `hit` itself was read from (see `markStoredFrame`), else undefined. */
+/**
+ * Notes that `hit` was read from the hit item `bytes[start, end)` of a batch (a queue task's):
+ * intake stores a hit it did not change as those bytes instead of encoding it again. Kept on the
+ * request, which the reader has just made for this hit, rather than in a table entry per hit.
+ * False when the request is not one the reader makes for items with raw query layers.
+ */
+export function markSourceItem(hit: Hit, bytes: Uint8Array, start: number, end: number): boolean {
+  const r = hit.request;
+  if (!(r instanceof LazyParamsRequest)) return false;
+  r.markSource(hit, bytes, start, end);
+  return true;
+}
+
+/**
+ * The item bytes `hit` itself was read from: the stored frame of closing's hits (see
+ * `markStoredFrame`) or the batch item of a queue task's (see `markSourceItem`), else undefined.
+ * A copy of the hit is another object and has none, since a copy is made to be changed.
+ */
 export function storedFrameItem(hit: Hit): Uint8Array | undefined {
   const r = hit.request;
-  return r instanceof DeferredRequest && r.storedFor === hit ? r.bytes.subarray(2) : undefined;
+  if (r instanceof DeferredRequest) return r.storedFor === hit ? r.bytes.subarray(2) : undefined;
+  return r instanceof LazyParamsRequest ? r.sourceItemOf(hit) : undefined;
 }
 
 /** The still-encoded fields after the time of a deferred request nothing has read yet, else undefined. */

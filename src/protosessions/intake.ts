@@ -3,9 +3,9 @@
  * synchronous function: everything that touches state happens in one store transaction, so a
  * batch is stored whole or not at all and a re-delivered batch finds its hits already there.
  */
-import { encodeHit } from '../hits/hit-codec.js';
+import { encodeHit, hitFrameOfItem } from '../hits/hit-codec.js';
 import type { Hit } from '../hits/hit.js';
-import { MEASUREMENT_PROTOCOL_HITS, PROTOCOL_METADATA_KEY } from '../hits/hit.js';
+import { MEASUREMENT_PROTOCOL_HITS, PROTOCOL_METADATA_KEY, storedFrameItem } from '../hits/hit.js';
 import type { Logger } from '../monitoring/logger.js';
 import { UnknownPropertyError } from '../settings/property-registry.js';
 import type { PropertySettings } from '../settings/types.js';
@@ -93,6 +93,8 @@ interface PreparedHit {
   time: number;
   due: number;
   identifiers: IdentifierKey[];
+  /** The bytes the hit came in, while they still encode it (see `copyOfHit`). */
+  item: Uint8Array | undefined;
 }
 
 /**
@@ -102,18 +104,23 @@ interface PreparedHit {
 const INTAKE_KEYS = new Set([ISOLATED_CLIENT_ID, ISOLATED_SESSION_STAMP, ISOLATED_USER_ID_STAMP, ISOLATED_GA_SESSION_STAMP]);
 
 /**
- * A private copy without the keys intake owns. Built key by key rather than copied and then
+ * A private copy without the keys intake owns, and the item bytes the hit was read from when the
+ * copy is the same hit (it had none of those keys). Built key by key rather than copied and then
  * `delete`d from: deleting turns an object into a slow hash table.
  */
-function copyOfHit(hit: Hit): Hit {
+function copyOfHit(hit: Hit): { copy: Hit; item: Uint8Array | undefined } {
   const metadata: Record<string, string> = {};
+  let dropped = false;
   for (const key of Object.keys(hit.metadata)) {
-    if (INTAKE_KEYS.has(key)) continue;
+    if (INTAKE_KEYS.has(key)) {
+      dropped = true;
+      continue;
+    }
     // A key named __proto__ must stay data, not become the prototype.
     if (key === '__proto__') Object.defineProperty(metadata, key, { value: hit.metadata[key], enumerable: true, writable: true, configurable: true });
     else metadata[key] = hit.metadata[key]!;
   }
-  return { ...hit, metadata };
+  return { copy: { ...hit, metadata }, item: dropped ? undefined : storedFrameItem(hit) };
 }
 
 function inTimeOrder(hits: readonly PreparedHit[]): boolean {
@@ -138,7 +145,7 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
       ctx.logger.warn('skipping a hit of an unknown property', { property_id: original.propertyId, hit_id: original.id });
       continue;
     }
-    const hit = copyOfHit(original);
+    const { copy: hit, item } = copyOfHit(original);
     // The stamps are stored beside the hits (see hit-chunk.ts), not in their metadata.
     const identifiers: IdentifierKey[] = [];
     const serverSent = hit.metadata[PROTOCOL_METADATA_KEY] === MEASUREMENT_PROTOCOL_HITS;
@@ -152,7 +159,7 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
     }
     const time = hit.request.serverReceivedTime;
     const due = dueBucket(time, settings.sessionTimeoutMs);
-    prepared.push({ hit, settings, time, due, identifiers });
+    prepared.push({ hit, settings, time, due, identifiers, item });
   }
 
   // A hit whose due bucket the clock has reached belongs to a session that is closed or about
@@ -215,7 +222,10 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
       const propertyId = hit.propertyId;
       const client = hit.authoritativeClientId;
       const owner = ownerOf.get(propertyId, client);
+      // A hit as it came is stored as the bytes it came in; a hit handed to its owner is changed.
+      let item = p.item;
       if (owner !== undefined) {
+        item = undefined;
         hit.metadata[ORIGINAL_AUTHORITATIVE_CLIENT_ID] = hit.authoritativeClientId;
         hit.metadata[MARKED_FOR_EVICTION] = 'true';
         hit.authoritativeClientId = owner;
@@ -226,7 +236,7 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
         psIdOf.set(propertyId, client, psId);
       }
       const time = p.time;
-      const stored: NewHit = { hitId: hit.id, receivedMs: time, payload: encodeHit(hit) };
+      const stored: NewHit = { hitId: hit.id, receivedMs: time, payload: item !== undefined ? hitFrameOfItem(item) : encodeHit(hit) };
       let group = groups.get(psId);
       if (group === undefined) groups.set(psId, (group = { due: p.due, firstHitMs: time, hits: [stored], identifiers: new DistinctIdentifiers() }));
       else {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HitDecodeError, decodeHit, decodeStoredHit, encodeHit, encodeHits, decodeHits } from '../../src/hits/hit-codec.js';
-import { lazyRequest, unreadRequestBytes, type Hit, type ParsedRequest } from '../../src/hits/hit.js';
+import { HitDecodeError, decodeHit, decodeStoredHit, encodeHit, encodeHits, decodeHits, hitFrameOfItem } from '../../src/hits/hit-codec.js';
+import { lazyRequest, storedFrameItem, unreadRequestBytes, type Hit, type ParsedRequest } from '../../src/hits/hit.js';
 import { parseLayers } from '../../src/receiver/querystring.js';
 import { makeHit } from '../queue/helpers.js';
 
@@ -146,6 +146,32 @@ test('a stored hit is written again from its frame, and a changed copy of it fro
   assert.is(back[0]!.authoritativeClientId, 'owner');
   assert.is(back[1]!.metadata['marked_for_eviction'], undefined);
   assert.is(back[1]!.authoritativeClientId, hit.authoritativeClientId);
+});
+
+test('hits read from a batch know the item bytes they were read from, until they change', () => {
+  const hits = [layeredHit(21), layeredHit(22), layeredHit(23)];
+  const batch = encodeHits(hits);
+  const read = decodeHits(batch);
+  // Each hit's item, and a frame made from it, are what encoding the hit gives.
+  for (let i = 0; i < hits.length; i++) {
+    const item = storedFrameItem(read[i]!);
+    assert.ok(item !== undefined, `hit ${i} has its item`);
+    assert.equal([...hitFrameOfItem(item)], [...encodeHit(hits[i]!)]);
+  }
+  // The items are the batch's own bytes, one after the other.
+  assert.equal([...encodeHits(read)], [...batch]);
+  // A copy is another hit (intake copies the hits it may change), and has no item.
+  const copy = { ...read[0]!, metadata: { ...read[0]!.metadata, marked_for_eviction: 'true' } };
+  assert.is(storedFrameItem(copy), undefined);
+  assert.is(decodeHits(encodeHits([copy]))[0]!.metadata['marked_for_eviction'], 'true');
+  assert.ok(storedFrameItem(read[0]!) !== undefined, 'the hit itself keeps its item');
+});
+
+test('a batch of hits with parameter lists (no raw layers) decodes without items, and encodes the same', () => {
+  const hits = [makeHit({ metadata: { protocol: 'ga4' } }, 31), makeHit({ userId: 'u', metadata: { protocol: 'ga4' } }, 32)];
+  const read = decodeHits(encodeHits(hits));
+  assert.equal(read.map((h) => storedFrameItem(h)), [undefined, undefined]);
+  assert.equal([...encodeHits(read)], [...encodeHits(hits)]);
 });
 
 test.run();

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Hit } from '../../src/hits/hit.js';
+import { lazyRequest, type Hit } from '../../src/hits/hit.js';
+import { parseLayers } from '../../src/receiver/querystring.js';
 import { createHitsTask, createPingTask } from '../../src/queue/hits-task.js';
 import { DropTaskError, PROCESS_HITS_TASK } from '../../src/queue/task.js';
 import { isolatedClientId, isolatedSessionStamp, isolatedUserIdStamp } from '../../src/protosessions/stamps.js';
@@ -283,6 +284,39 @@ test('hits of a property nobody configures are skipped and counted', async () =>
     const report = await h.engine.handleHits([hit({ property: 'nope' }), hit({ property: 'shop' })]);
     assert.is(report.unknownProperty, 1);
     assert.is(report.stored, 1);
+  } finally {
+    await h.done();
+  }
+});
+
+/** The hit with its parameters as a raw query layer, as the receiver queues them. */
+function layered(h: Hit): Hit {
+  const { queryParams, ...fields } = h.request;
+  const layer = [...queryParams].flatMap(([k, vs]) => vs.map((v) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)).join('&');
+  return { ...h, request: lazyRequest({ ...fields, paramLayers: [layer] }, parseLayers) };
+}
+
+test('queued hits are stored as they came, except what intake changes: its own keys dropped, a joined client marked', async () => {
+  const h = harness();
+  try {
+    const plain = layered(hit({ client: 'client-a', id: 'a1', at: at(0), headers: BROWSER, event: 'scroll' }));
+    const forged = layered(hit({ client: 'client-c', id: 'c1', at: at(1) }));
+    forged.metadata['isolated_session_stamp'] = 'ab'.repeat(32);
+    forged.metadata['isolated_client_id'] = 'cd'.repeat(32);
+    const joined = layered(hit({ client: 'client-b', id: 'b1', at: at(2), headers: BROWSER }));
+    await h.engine.handleTask(createHitsTask([plain, forged, joined]));
+    await h.engine.closeAll();
+    const closed = new Map(h.closer.calls.flat(2).map((x) => [x.id, x]));
+    assert.equal(h.closer.sessions().sort(), [['a1', 'b1'], ['c1']]);
+    const a1 = closed.get('a1')!;
+    assert.equal(a1.metadata, { protocol: 'ga4' });
+    assert.is(a1.request.queryParams.get('en')?.[0], 'scroll');
+    assert.equal(a1.request.headers, new Map(BROWSER));
+    assert.equal(closed.get('c1')!.metadata, { protocol: 'ga4' }, 'keys intake owns are not stored');
+    const b1 = closed.get('b1')!;
+    assert.is(b1.authoritativeClientId, 'client-a');
+    assert.is(b1.metadata['original_authoritative_client_id'], 'client-b');
+    assert.is(b1.metadata['marked_for_eviction'], 'true');
   } finally {
     await h.done();
   }

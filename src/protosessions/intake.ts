@@ -93,7 +93,7 @@ interface PreparedHit {
   time: number;
   due: number;
   identifiers: IdentifierKey[];
-  /** The bytes the hit came in, while they still encode it (see `copyOfHit`). */
+  /** The bytes the hit came in, while they still encode it. */
   item: Uint8Array | undefined;
 }
 
@@ -103,24 +103,32 @@ interface PreparedHit {
  */
 const INTAKE_KEYS = new Set([ISOLATED_CLIENT_ID, ISOLATED_SESSION_STAMP, ISOLATED_USER_ID_STAMP, ISOLATED_GA_SESSION_STAMP]);
 
+/** Whether a hit comes with keys intake owns, which it must then be stored without. */
+function hasIntakeKeys(hit: Hit): boolean {
+  for (const key of Object.keys(hit.metadata)) if (INTAKE_KEYS.has(key)) return true;
+  return false;
+}
+
 /**
- * A private copy without the keys intake owns, and the item bytes the hit was read from when the
- * copy is the same hit (it had none of those keys). Built key by key rather than copied and then
- * `delete`d from: deleting turns an object into a slow hash table.
+ * A copy without the keys intake owns. Built key by key rather than copied and then `delete`d
+ * from: deleting turns an object into a slow hash table.
  */
-function copyOfHit(hit: Hit): { copy: Hit; item: Uint8Array | undefined } {
+function copyWithoutIntakeKeys(hit: Hit): Hit {
   const metadata: Record<string, string> = {};
-  let dropped = false;
   for (const key of Object.keys(hit.metadata)) {
-    if (INTAKE_KEYS.has(key)) {
-      dropped = true;
-      continue;
-    }
+    if (INTAKE_KEYS.has(key)) continue;
     // A key named __proto__ must stay data, not become the prototype.
     if (key === '__proto__') Object.defineProperty(metadata, key, { value: hit.metadata[key], enumerable: true, writable: true, configurable: true });
     else metadata[key] = hit.metadata[key]!;
   }
-  return { copy: { ...hit, metadata }, item: dropped ? undefined : storedFrameItem(hit) };
+  return { ...hit, metadata };
+}
+
+/** A copy of a hit handed to the client that owns one of its identifiers, marked so. */
+function handedToOwner(hit: Hit, owner: string): Hit {
+  // Spread defines keys as data, so a metadata key named __proto__ stays one.
+  const metadata = { ...hit.metadata, [ORIGINAL_AUTHORITATIVE_CLIENT_ID]: hit.authoritativeClientId, [MARKED_FOR_EVICTION]: 'true' };
+  return { ...hit, metadata, authoritativeClientId: owner };
 }
 
 function inTimeOrder(hits: readonly PreparedHit[]): boolean {
@@ -145,7 +153,11 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
       ctx.logger.warn('skipping a hit of an unknown property', { property_id: original.propertyId, hit_id: original.id });
       continue;
     }
-    const { copy: hit, item } = copyOfHit(original);
+    // The caller's hits are never changed: one that must change is copied first (here, or when
+    // it is handed to another client). A hit stored as it came is stored as the bytes it came in.
+    const owned = hasIntakeKeys(original);
+    const hit = owned ? copyWithoutIntakeKeys(original) : original;
+    const item = owned ? undefined : storedFrameItem(original);
     // The stamps are stored beside the hits (see hit-chunk.ts), not in their metadata.
     const identifiers: IdentifierKey[] = [];
     const serverSent = hit.metadata[PROTOCOL_METADATA_KEY] === MEASUREMENT_PROTOCOL_HITS;
@@ -218,17 +230,14 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
     // A client's hits share their proto-session id: one hash per client and batch, not per hit.
     const psIdOf = new PairMap<string>();
     for (const p of kept) {
-      const hit = p.hit;
+      let hit = p.hit;
       const propertyId = hit.propertyId;
       const client = hit.authoritativeClientId;
       const owner = ownerOf.get(propertyId, client);
-      // A hit as it came is stored as the bytes it came in; a hit handed to its owner is changed.
       let item = p.item;
       if (owner !== undefined) {
+        hit = handedToOwner(hit, owner);
         item = undefined;
-        hit.metadata[ORIGINAL_AUTHORITATIVE_CLIENT_ID] = hit.authoritativeClientId;
-        hit.metadata[MARKED_FOR_EVICTION] = 'true';
-        hit.authoritativeClientId = owner;
       }
       let psId = psIdOf.get(propertyId, client);
       if (psId === undefined) {

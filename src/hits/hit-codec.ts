@@ -257,8 +257,8 @@ export function decodeHitItems(items: readonly Uint8Array[]): Hit[] {
  * session spool exactly as stored, so they are written from these bytes instead of being encoded
  * again. Hits are not changed after decoding; code that changes one works on a copy (intake
  * does), and a copy is a new object without an entry here. Hits read with a deferred request
- * (closing's) are found through their request instead (`storedFrameItem`), which knows the
- * very hit it was read for.
+ * (closing's) or from a batch (a queue task's, a session frame's) are found through their
+ * request instead (`storedFrameItem`), which knows the very hit it was read for.
  */
 const storedItems = new WeakMap<Hit, Uint8Array>();
 

@@ -134,7 +134,9 @@ function shortText(from: number, to: number): string {
   const value = latin1Slice.call(b, from, to);
   internedText[slot] = value;
   internedLength[slot] = n;
-  internedBytes.set(b.subarray(from, to), base);
+  // At most 64 bytes: a loop, rather than a view of them made for `set` on every miss.
+  const kept = internedBytes;
+  for (let i = 0; i < n; i++) kept[base + i] = b[from + i]!;
   return value;
 }
 

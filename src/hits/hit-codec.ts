@@ -84,20 +84,11 @@ function hitToWire(hit: Hit): unknown[] {
 
 const FRAME_PREFIX = [0x82, HIT_FORMAT_VERSION] as const;
 
+/** The two bytes `encodeHit` writes before a hit's item: an array of two, and the version. */
+export const HIT_FRAME_ENVELOPE: readonly number[] = FRAME_PREFIX;
+
 export function encodeHit(hit: Hit): Uint8Array {
   return writeHitWire(hit, FRAME_PREFIX) ?? encoder.encode([HIT_FORMAT_VERSION, hitToWire(hit)]);
-}
-
-/**
- * What `encodeHit` gives for a hit read, unchanged, from `item` (see `storedFrameItem`): the
- * frame's envelope and the item's bytes, copied rather than encoded again.
- */
-export function hitFrameOfItem(item: Uint8Array): Uint8Array {
-  const frame = Buffer.allocUnsafe(FRAME_PREFIX.length + item.byteLength);
-  frame[0] = FRAME_PREFIX[0];
-  frame[1] = FRAME_PREFIX[1];
-  frame.set(item, FRAME_PREFIX.length);
-  return frame;
 }
 
 /**

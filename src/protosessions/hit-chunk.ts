@@ -22,7 +22,8 @@
  * in each hit's metadata (where version 1 chunks keep them): as two 64-character texts per hit
  * they were about a quarter of the stored bytes, written, synced, read and spooled again.
  */
-import { assertDigestHex, IDENTIFIER_TYPE_CODES, type IdentifierKey, type IdentifierType } from './store.js';
+import { HIT_FRAME_ENVELOPE } from '../hits/hit-codec.js';
+import { assertDigestHex, IDENTIFIER_TYPE_CODES, type IdentifierKey, type IdentifierType, type StoredHitItem } from './store.js';
 
 export const HIT_CHUNK_VERSION = 2;
 /** Chunks of earlier builds: hits alone, their identifiers in each hit's metadata. */
@@ -46,9 +47,14 @@ export class HitChunkError extends Error {
   override readonly name = 'HitChunkError';
 }
 
-export function encodeHitChunk(hits: readonly ChunkHit[], identifiers: readonly IdentifierKey[] = []): Buffer {
+/** The stored frame's length of a hit given as its frame or as its item (framed when written). */
+function frameLength(hit: ChunkHit | StoredHitItem): number {
+  return 'item' in hit ? HIT_FRAME_ENVELOPE.length + hit.item.byteLength : hit.payload.byteLength;
+}
+
+export function encodeHitChunk(hits: readonly (ChunkHit | StoredHitItem)[], identifiers: readonly IdentifierKey[] = []): Buffer {
   let size = 1 + 4 + identifiers.length * IDENTIFIER_BYTES;
-  for (const hit of hits) size += RECORD_HEAD + Buffer.byteLength(hit.hitId, 'utf8') + hit.payload.byteLength;
+  for (const hit of hits) size += RECORD_HEAD + Buffer.byteLength(hit.hitId, 'utf8') + frameLength(hit);
   const out = Buffer.allocUnsafe(size);
   out[0] = HIT_CHUNK_VERSION;
   out.writeUInt32LE(identifiers.length, 1);
@@ -65,10 +71,17 @@ export function encodeHitChunk(hits: readonly ChunkHit[], identifiers: readonly 
     const idBytes = out.write(hit.hitId, at + RECORD_HEAD, 'utf8');
     out.writeDoubleLE(hit.receivedMs, at);
     out.writeUInt32LE(idBytes, at + 8);
-    out.writeUInt32LE(hit.payload.byteLength, at + 12);
+    const length = frameLength(hit);
+    out.writeUInt32LE(length, at + 12);
     at += RECORD_HEAD + idBytes;
-    out.set(hit.payload, at);
-    at += hit.payload.byteLength;
+    if ('item' in hit) {
+      // The item written straight after the envelope: no frame of its own made per hit.
+      for (let i = 0; i < HIT_FRAME_ENVELOPE.length; i++) out[at + i] = HIT_FRAME_ENVELOPE[i]!;
+      out.set(hit.item, at + HIT_FRAME_ENVELOPE.length);
+    } else {
+      out.set(hit.payload, at);
+    }
+    at += length;
   }
   return out;
 }

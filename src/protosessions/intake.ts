@@ -3,7 +3,7 @@
  * synchronous function: everything that touches state happens in one store transaction, so a
  * batch is stored whole or not at all and a re-delivered batch finds its hits already there.
  */
-import { encodeHit, hitFrameOfItem } from '../hits/hit-codec.js';
+import { encodeHit } from '../hits/hit-codec.js';
 import type { Hit } from '../hits/hit.js';
 import { MEASUREMENT_PROTOCOL_HITS, PROTOCOL_METADATA_KEY, storedFrameItem } from '../hits/hit.js';
 import type { Logger } from '../monitoring/logger.js';
@@ -245,7 +245,7 @@ export function ingestBatch(ctx: IntakeContext, input: readonly Hit[]): IntakeRe
         psIdOf.set(propertyId, client, psId);
       }
       const time = p.time;
-      const stored: NewHit = { hitId: hit.id, receivedMs: time, payload: item !== undefined ? hitFrameOfItem(item) : encodeHit(hit) };
+      const stored: NewHit = item !== undefined ? { hitId: hit.id, receivedMs: time, item } : { hitId: hit.id, receivedMs: time, payload: encodeHit(hit) };
       let group = groups.get(psId);
       if (group === undefined) groups.set(psId, (group = { due: p.due, firstHitMs: time, hits: [stored], identifiers: new DistinctIdentifiers() }));
       else {

@@ -32,8 +32,18 @@ export interface StoredHit {
   payload: Uint8Array;
 }
 
-/** A hit to store: what `StoredHit` gives back. */
-export type NewHit = StoredHit;
+/**
+ * A hit kept as the item bytes it was read from (`storedFrameItem`), which still encode it:
+ * stored as its frame, the item after the hit codec's envelope, without being encoded again.
+ */
+export interface StoredHitItem {
+  hitId: string;
+  receivedMs: number;
+  item: Uint8Array;
+}
+
+/** A hit to store, as its frame or as its item: either way `StoredHit` gives back its frame. */
+export type NewHit = StoredHit | StoredHitItem;
 
 export interface StoredProtoSession {
   /** Isolated client id (64 lowercase hex characters, as every id and stamp the store takes). */

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HitDecodeError, decodeHit, decodeStoredHit, encodeHit, encodeHits, decodeHits, hitFrameOfItem } from '../../src/hits/hit-codec.js';
+import { HitDecodeError, decodeHit, decodeStoredHit, encodeHit, encodeHits, decodeHits, HIT_FRAME_ENVELOPE } from '../../src/hits/hit-codec.js';
 import { lazyRequest, storedFrameItem, unreadRequestBytes, type Hit, type ParsedRequest } from '../../src/hits/hit.js';
 import { parseLayers } from '../../src/receiver/querystring.js';
 import { makeHit } from '../queue/helpers.js';
@@ -156,7 +156,7 @@ test('hits read from a batch know the item bytes they were read from, until they
   for (let i = 0; i < hits.length; i++) {
     const item = storedFrameItem(read[i]!);
     assert.ok(item !== undefined, `hit ${i} has its item`);
-    assert.equal([...hitFrameOfItem(item)], [...encodeHit(hits[i]!)]);
+    assert.equal([...HIT_FRAME_ENVELOPE, ...item], [...encodeHit(hits[i]!)]);
   }
   // The items are the batch's own bytes, one after the other.
   assert.equal([...encodeHits(read)], [...batch]);

@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { encodeHitChunk, HitChunkError, readHitChunk, type ChunkHit } from '../../src/protosessions/hit-chunk.js';
 import type { IdentifierKey } from '../../src/protosessions/store.js';
 import { version1Chunk } from './helpers.js';
+import { encodeHit } from '../../src/hits/hit-codec.js';
+import { makeHit } from '../queue/helpers.js';
 import { seededRandom } from '../support/random.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -109,6 +111,19 @@ test('random bytes never throw anything but HitChunkError', () => {
       assert.instance(err, HitChunkError);
     }
   }
+});
+
+test('a hit given as its item is stored as its frame, the same bytes as encoding it', () => {
+  const hit = makeHit({ metadata: { protocol: 'ga4' } }, 3);
+  const frame = encodeHit(hit);
+  const chunk = encodeHitChunk([
+    { hitId: 'as-item', receivedMs: 2, item: frame.subarray(2) },
+    { hitId: 'as-frame', receivedMs: 1, payload: frame },
+  ]);
+  assert.equal(readAll(chunk), [
+    { hitId: 'as-item', receivedMs: 2, payload: Uint8Array.from(frame) },
+    { hitId: 'as-frame', receivedMs: 1, payload: Uint8Array.from(frame) },
+  ]);
 });
 
 test.run();

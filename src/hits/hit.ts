@@ -357,13 +357,11 @@ export function markStoredFrame(hit: Hit): boolean {
  * Notes that `hit` was read from the hit item `bytes[start, end)` of a batch (a queue task's):
  * intake stores a hit it did not change as those bytes instead of encoding it again. Kept on the
  * request, which the reader has just made for this hit, rather than in a table entry per hit.
- * False when the request is not one the reader makes for items with raw query layers.
+ * Nothing is noted for a request of another kind (items whose parameters came as a list).
  */
-export function markSourceItem(hit: Hit, bytes: Uint8Array, start: number, end: number): boolean {
+export function markSourceItem(hit: Hit, bytes: Uint8Array, start: number, end: number): void {
   const r = hit.request;
-  if (!(r instanceof LazyParamsRequest)) return false;
-  r.markSource(hit, bytes, start, end);
-  return true;
+  if (r instanceof LazyParamsRequest) r.markSource(hit, bytes, start, end);
 }
 
 /**

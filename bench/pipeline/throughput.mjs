@@ -1,31 +1,33 @@
-// The throughput run of the worker bench, shared by run.mjs and compare.mjs: a queue folder
-// filled with a fixed mix of GA4 hits is consumed by a worker of one build exactly as
-// `cairn worker` does; the clock is then moved past every timeout and the worker drains into
-// CSV files. A build is the set of modules `openBuild` imports from one checkout's dist/, so
-// two builds can run side by side in one process.
+// The throughput run of the worker bench (run.mjs; compare.mjs runs run.mjs): a queue folder
+// filled with a fixed mix of GA4 hits is consumed by a worker exactly as `cairn worker` does;
+// the clock is then moved past every timeout and the worker drains into CSV files. A build is
+// the set of modules `openBuild` imports from one checkout's dist/ (this one's, or the one
+// CAIRN_BENCH_BUILD names).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const START = Date.parse('2025-06-02T10:00:00Z');
 
-/** The modules a run needs, imported with `load` (a path under a build's dist/). */
+/** What a run needs of a build, imported with `load` (a path under the build's dist/). */
 export async function openBuild(load) {
-  const build = {
-    ...(await load('src/settings/load.js')),
-    ...(await load('src/worker/worker.js')),
-    ...(await load('src/warehouse/counting-driver.js')),
-    ...(await load('src/queue/filesystem/index.js')),
-    ...(await load('src/queue/assemble.js')),
-    ...(await load('src/queue/hits-task.js')),
-    ...(await load('protocols/ga4/protocol.js')),
-    ...(await load('src/settings/property-registry.js')),
-    ...(await load('src/hits/hit-ids.js')),
-    ...(await load('src/protosessions/index.js')),
-    ...(await load('src/monitoring/logger.js')),
-  };
+  const { FilesystemPublisher, queueDepth } = await load('src/queue/filesystem/index.js');
   const { headersFromRecord } = await load('src/receiver/headers.js');
-  return { ...build, headers: headersFromRecord(HEADER_RECORD) };
+  return {
+    loadSettings: (await load('src/settings/load.js')).loadSettings,
+    Worker: (await load('src/worker/worker.js')).Worker,
+    CountingDriver: (await load('src/warehouse/counting-driver.js')).CountingDriver,
+    FilesystemPublisher,
+    queueDepth,
+    createConsumer: (await load('src/queue/assemble.js')).createConsumer,
+    createHitsTask: (await load('src/queue/hits-task.js')).createHitsTask,
+    Ga4Protocol: (await load('protocols/ga4/protocol.js')).Ga4Protocol,
+    PropertyRegistry: (await load('src/settings/property-registry.js')).PropertyRegistry,
+    DerivedHitIds: (await load('src/hits/hit-ids.js')).DerivedHitIds,
+    ProtoSessionEngine: (await load('src/protosessions/index.js')).ProtoSessionEngine,
+    silentLogger: (await load('src/monitoring/logger.js')).silentLogger,
+    headers: headersFromRecord(HEADER_RECORD),
+  };
 }
 
 // The hit mix of one visit (10 hits): landing page_view with a Google referrer, scroll, a

@@ -463,4 +463,28 @@ test('a close syncs before it reads (intake must be on disk before its hits are 
   }
 });
 
+test('a batch\'s proto-sessions are stored in the order they fall due, so a close takes rows that lie together', async () => {
+  const h = harness();
+  const store = h.store as SqliteProtoSessionStore;
+  try {
+    // "late" is seen first but its last hit comes 20 s after "early"'s only one.
+    await h.engine.handleHits([
+      hit({ client: 'late', at: at(0), id: 'late-1' }),
+      hit({ client: 'early', at: at(1), id: 'early-1' }),
+      hit({ client: 'middle', at: at(2), id: 'middle-1' }),
+      hit({ client: 'middle', at: at(10), id: 'middle-2' }),
+      hit({ client: 'late', at: at(21), id: 'late-2' }),
+    ]);
+    const rows = store.db.prepare('SELECT lower(hex(proto_session_id)) AS id FROM proto_session_chunks ORDER BY seq').all() as { id: string }[];
+    assert.equal(
+      rows.map((r) => r.id),
+      ['early', 'middle', 'late'].map((c) => isolatedClientId('shop', c)),
+    );
+    await h.engine.closeAll();
+    assert.equal(h.closer.sessions().map((s) => [...s].sort()), [['early-1'], ['middle-1', 'middle-2'], ['late-1', 'late-2']]);
+  } finally {
+    await h.done();
+  }
+});
+
 test.run();

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -302,6 +302,36 @@ test('sync() fsyncs the WAL once per group of callers, and not at all when nothi
     await reopened.sync();
   } finally {
     again.cleanup();
+  }
+});
+
+test('closing folds the WAL into the state file: one file is left, and it alone holds the state', () => {
+  const t = tempDir('ps-store-fold');
+  try {
+    const store = SqliteProtoSessionStore.open(t.dir);
+    // Enough rows that the WAL holds many pages when the store closes.
+    for (let i = 0; i < 400; i++) {
+      append1(store, id(`ps-${i}`), `h${i}`, 1000 + i, `hit ${i} `.repeat(50));
+      store.markDue(id(`ps-${i}`), 31, 1000 + i);
+    }
+    store.setCursor(29);
+    assert.ok(statSync(join(t.dir, `${STATE_FILE_NAME}-wal`)).size > 0);
+    store.close();
+    assert.not.ok(existsSync(join(t.dir, `${STATE_FILE_NAME}-wal`)));
+    // The main file copied on its own (no WAL beside it) has every row.
+    const copy = join(t.dir, 'copy');
+    mkdirSync(copy);
+    copyFileSync(join(t.dir, STATE_FILE_NAME), join(copy, STATE_FILE_NAME));
+    const reopened = SqliteProtoSessionStore.open(copy);
+    try {
+      assert.is(reopened.cursor(), 29);
+      assert.is(reopened.openCount(), 400);
+      assert.is(reopened.readBucket(31).length, 400);
+    } finally {
+      reopened.close();
+    }
+  } finally {
+    t.cleanup();
   }
 });
 

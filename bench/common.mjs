@@ -23,9 +23,17 @@ export function median(xs) {
 }
 
 /** `--name N` from the command line as a number, or `fallback`. */
-export function numberArg(name, fallback) {
+export function numberArg(name, fallback, min = 0) {
   const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
+  if (i === -1) return fallback;
+  const text = process.argv[i + 1];
+  const value = Number(text);
+  // A typo must not turn into NaN or a negative count deep inside a run.
+  if (text === undefined || text.trim() === '' || !Number.isFinite(value) || value < min) {
+    console.error(`--${name} needs a number of at least ${min}, got ${text === undefined ? 'nothing' : JSON.stringify(text)}`);
+    process.exit(2);
+  }
+  return value;
 }
 
 /** On `--help` or `-h`: prints the calling script's leading comment (its usage) and exits 0. */

@@ -19,7 +19,11 @@
 //
 //   CAIRN_BENCH_BUILD=<checkout> times that checkout's build with this script.
 //
+//   --hits 0 takes the memory measurement alone, --open 0 the throughput alone.
+//
 //   node bench/pipeline/run.mjs [--hits 100000] [--open 1000000] [--warmup 0] [--phases] [--json]
+//
+// Exit codes: 0 done, 1 a run failed, 2 bad arguments.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -74,12 +78,23 @@ if (process.argv.includes('--memory-only')) {
   const m = await openSessions();
   console.log(JSON.stringify(m));
 } else {
-  const warm = WARMUP > 0 ? await throughput(build, WARMUP, 1) : undefined;
-  const t = await throughput(build, HITS);
-  if (process.argv.includes('--json')) {
+  const warm = WARMUP > 0 && HITS > 0 ? await throughput(build, WARMUP, 1) : undefined;
+  // --hits 0: the memory measurement alone.
+  const t = HITS > 0 ? await throughput(build, HITS) : undefined;
+  if (t !== undefined && process.argv.includes('--json')) {
     console.log(JSON.stringify(t));
     process.exit(0);
   }
+  if (t !== undefined) printThroughput(t, warm);
+  if (OPEN > 0) {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-only', '--open', String(OPEN)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const m = JSON.parse(out.trim().split('\n').pop());
+    console.log(`\nopen proto-sessions: ${m.open} (one hit each, each its own client and IP), intake ${m.rate.toFixed(0)} hits/s, peak RSS ${m.peakRssMb.toFixed(0)} MB (budget < 500 MB)`);
+  }
+}
+
+function printThroughput(t, warm) {
   console.log(`\nworker throughput: ${t.hits} GA4 hits (10-hit visits, 253-column events table, CSV), ${cpus().length} × ${cpu}, Node ${process.version}`);
   if (warm !== undefined) console.log(`after a warm-up of ${warm.hits} hits (${warm.rate.toFixed(0)} hits/s, not counted) through a worker of their own`);
   console.log(`| hits | rows | sessions | seconds | hits/s |`);
@@ -90,11 +105,5 @@ if (process.argv.includes('--memory-only')) {
     console.log(`\n| intake s | closing s | drain s | whole s | process CPU s |`);
     console.log(`|---:|---:|---:|---:|---:|`);
     console.log(`| ${p.intake.toFixed(3)} | ${p.closing.toFixed(3)} | ${p.drain.toFixed(3)} | ${t.seconds.toFixed(3)} | ${p.cpu.toFixed(2)} |`);
-  }
-  if (OPEN > 0) {
-    const { execFileSync } = await import('node:child_process');
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--memory-only', '--open', String(OPEN)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    const m = JSON.parse(out.trim().split('\n').pop());
-    console.log(`\nopen proto-sessions: ${m.open} (one hit each, each its own client and IP), intake ${m.rate.toFixed(0)} hits/s, peak RSS ${m.peakRssMb.toFixed(0)} MB (budget < 500 MB)`);
   }
 }

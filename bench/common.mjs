@@ -22,15 +22,15 @@ export function median(xs) {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** `--name N` from the command line as a number, or `fallback`. */
+/** `--name N` from the command line as a whole number of at least `min`, or `fallback`; anything else exits 2. */
 export function numberArg(name, fallback, min = 0) {
   const i = process.argv.indexOf(`--${name}`);
   if (i === -1) return fallback;
   const text = process.argv[i + 1];
   const value = Number(text);
   // A typo must not turn into NaN or a negative count deep inside a run.
-  if (text === undefined || text.trim() === '' || !Number.isFinite(value) || value < min) {
-    console.error(`--${name} needs a number of at least ${min}, got ${text === undefined ? 'nothing' : JSON.stringify(text)}`);
+  if (text === undefined || text.trim() === '' || !Number.isSafeInteger(value) || value < min) {
+    console.error(`--${name} needs a whole number of at least ${min}, got ${text === undefined ? 'nothing' : JSON.stringify(text)}`);
     process.exit(2);
   }
   return value;

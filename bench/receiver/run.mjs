@@ -17,10 +17,10 @@ import { helpFromHeader, median, numberArg, root } from '../common.mjs';
 helpFromHeader(import.meta.url);
 
 const here = dirname(fileURLToPath(import.meta.url));
-const duration = numberArg('duration', 10);
-const connections = numberArg('connections', 50);
-const pipelining = numberArg('pipelining', 1);
-const rounds = numberArg('rounds', 3);
+const duration = numberArg('duration', 10, 1);
+const connections = numberArg('connections', 50, 1);
+const pipelining = numberArg('pipelining', 1, 1);
+const rounds = numberArg('rounds', 3, 1);
 
 // A fixed input: the page_view a gtag.js 2025 snippet sends, as a GET.
 const PATH =

@@ -24,8 +24,8 @@ const { silentLogger } = await load('src/monitoring/logger.js');
 const { ChdbHttpAdapter } = await load('test/support/chdb-http.js');
 const { ga4Rows } = await load('test/warehouse/clickhouse-rows.js');
 
-const total = numberArg('rows', 100_000);
-const batch = numberArg('batch', 5_000);
+const total = numberArg('rows', 100_000, 1);
+const batch = numberArg('batch', 5_000, 1);
 
 const adapter = await ChdbHttpAdapter.start();
 await adapter.exec('CREATE DATABASE bench');

@@ -31,9 +31,9 @@ const { testProperty } = await load('test/support/properties.js');
 const { ga4Rows } = await load('test/warehouse/clickhouse-rows.js');
 const { listFiles } = await load('test/warehouse/helpers.js');
 
-const ROWS = numberArg('rows', 50_000);
-const FRAME = numberArg('frame', 500);
-const RUNS = numberArg('runs', 3);
+const ROWS = numberArg('rows', 50_000, 1);
+const FRAME = numberArg('frame', 500, 1);
+const RUNS = numberArg('runs', 3, 1);
 
 const schema = buildPropertySchemas([testProperty()]).forProperty('default').tables[0].schema;
 const rows = ga4Rows(schema, ROWS);

@@ -28,8 +28,9 @@ const SCHEMA_VERSION = 3;
  * than 64 hex characters, which halves the indexes that every hit inserts into at a random spot.
  *
  * Hits are stored in chunks (hit-chunk.ts): one row per intake batch and proto-session. The
- * integer `seq` (the rowid) gives arrival order, the tie-breaker for equal server-received
- * times, and names the exact rows a close read.
+ * integer `seq` (the rowid) orders a proto-session's chunks as they arrived (the tie-breaker
+ * for equal server-received times; different proto-sessions of one batch are stored in the
+ * order they fall due, see intake.ts) and names the exact rows a close read.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS identifiers (
